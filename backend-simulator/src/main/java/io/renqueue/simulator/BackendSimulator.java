@@ -1,0 +1,449 @@
+package io.renqueue.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * An OpenAI-compatible backend for tests and the local run: chat completions (plain and SSE
+ * streaming), embeddings and the model list, plus a small control API under {@code /sim} to read
+ * counters and change behaviour at run time. Any real OpenAI-compatible server can take its place.
+ */
+public final class BackendSimulator implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(BackendSimulator.class.getName());
+  private static final int MAX_TRACKED_PROMPTS = 10_000;
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final AtomicReference<SimulatorSettings> settings;
+  private final RequestWindow window = new RequestWindow();
+  private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> prompts = new ConcurrentHashMap<>();
+  private volatile boolean closing;
+
+  public BackendSimulator(String host, int port, SimulatorSettings initial) throws IOException {
+    this.settings = new AtomicReference<>(initial);
+    this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+    server.setExecutor(executor);
+    server.createContext("/v1/chat/completions", ex -> handle(ex, this::chat));
+    server.createContext("/v1/embeddings", ex -> handle(ex, this::embeddings));
+    server.createContext("/v1/models", ex -> handle(ex, this::models));
+    server.createContext("/sim/stats", ex -> handle(ex, this::stats));
+    server.createContext("/sim/config", ex -> handle(ex, this::config));
+    server.createContext("/", ex -> handle(ex, e -> error(e, 404, "not_found", "No such path")));
+  }
+
+  public BackendSimulator start() {
+    server.start();
+    LOG.info(() -> "Backend simulator listening on " + server.getAddress() + ": " + settings.get());
+    return this;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private interface Handler {
+    void handle(HttpExchange exchange) throws IOException;
+  }
+
+  private void handle(HttpExchange exchange, Handler handler) {
+    try (exchange) {
+      count("requests_total");
+      handler.handle(exchange);
+    } catch (IOException | RuntimeException e) {
+      LOG.fine(() -> "Request ended early: " + e);
+    }
+  }
+
+  private void chat(HttpExchange ex) throws IOException {
+    if (!requirePost(ex) || !authorized(ex)) {
+      return;
+    }
+    JsonObject body = readJson(ex);
+    if (body == null) {
+      error(ex, 400, "invalid_request_error", "Body must be a JSON object");
+      return;
+    }
+    count("chat_completions");
+    SimulatorSettings s = settings.get();
+    String model = body.getString("model", "");
+    if (!s.serves(model)) {
+      error(ex, 404, "model_not_found", "The model '" + model + "' does not exist on " + s.name());
+      return;
+    }
+    if (!(body.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+      error(ex, 400, "invalid_request_error", "messages must be a non-empty array");
+      return;
+    }
+    if (!admitted(ex, s)) {
+      return;
+    }
+    if (s.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < s.errorRate()) {
+      count("errors_injected");
+      error(ex, s.errorStatus(), "server_error", "Injected failure from " + s.name());
+      return;
+    }
+    if (s.hang()) {
+      count("hung");
+      hangUntilClosed();
+      return;
+    }
+    String prompt = lastUserText(messages);
+    trackPrompt(prompt);
+    int maxTokens = body.getInt("max_tokens", body.getInt("max_completion_tokens", 256));
+    List<String> tokens = DeterministicAnswers.tokens(model, prompt, maxTokens);
+    String finish = tokens.size() >= maxTokens ? "length" : "stop";
+    int promptTokens = DeterministicAnswers.countTokens(prompt);
+    String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    long created = System.currentTimeMillis() / 1000;
+
+    sleep(s.firstTokenMs());
+    if (body.getBoolean("stream", false)) {
+      stream(ex, s, id, created, model, tokens, finish, promptTokens);
+      return;
+    }
+    sleep(generationMillis(s, tokens.size() - 1));
+    JsonObject response =
+        Json.createObjectBuilder()
+            .add("id", id)
+            .add("object", "chat.completion")
+            .add("created", created)
+            .add("model", model)
+            .add(
+                "choices",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("index", 0)
+                            .add(
+                                "message",
+                                Json.createObjectBuilder()
+                                    .add("role", "assistant")
+                                    .add("content", DeterministicAnswers.text(tokens)))
+                            .add("finish_reason", finish)))
+            .add("usage", usage(promptTokens, tokens.size()))
+            .add("system_fingerprint", s.name())
+            .build();
+    json(ex, 200, response);
+  }
+
+  private void stream(
+      HttpExchange ex,
+      SimulatorSettings s,
+      String id,
+      long created,
+      String model,
+      List<String> tokens,
+      String finish,
+      int promptTokens)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    ex.sendResponseHeaders(200, 0);
+    OutputStream out = ex.getResponseBody();
+    long perToken = generationMillis(s, 1);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (i > 0) {
+        sleep(perToken);
+      }
+      JsonObjectBuilder delta = Json.createObjectBuilder();
+      if (i == 0) {
+        delta.add("role", "assistant");
+      }
+      delta.add("content", (i == 0 ? "" : " ") + tokens.get(i));
+      sse(out, chunk(id, created, model, delta, JsonValue.NULL, null));
+    }
+    sse(
+        out,
+        chunk(
+            id,
+            created,
+            model,
+            Json.createObjectBuilder(),
+            Json.createValue(finish),
+            usage(promptTokens, tokens.size())));
+    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static JsonObject chunk(
+      String id,
+      long created,
+      String model,
+      JsonObjectBuilder delta,
+      JsonValue finish,
+      JsonObject usage) {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", id)
+            .add("object", "chat.completion.chunk")
+            .add("created", created)
+            .add("model", model)
+            .add(
+                "choices",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("index", 0)
+                            .add("delta", delta)
+                            .add("finish_reason", finish)));
+    if (usage != null) {
+      b.add("usage", usage);
+    }
+    return b.build();
+  }
+
+  private static void sse(OutputStream out, JsonObject event) throws IOException {
+    out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private void embeddings(HttpExchange ex) throws IOException {
+    if (!requirePost(ex) || !authorized(ex)) {
+      return;
+    }
+    JsonObject body = readJson(ex);
+    if (body == null || !body.containsKey("input")) {
+      error(ex, 400, "invalid_request_error", "input is required");
+      return;
+    }
+    count("embeddings");
+    SimulatorSettings s = settings.get();
+    String model = body.getString("model", "");
+    if (!s.serves(model)) {
+      error(ex, 404, "model_not_found", "The model '" + model + "' does not exist on " + s.name());
+      return;
+    }
+    if (!admitted(ex, s)) {
+      return;
+    }
+    List<String> inputs =
+        body.get("input") instanceof JsonArray arr
+            ? arr.getValuesAs(JsonString::getString)
+            : List.of(body.getString("input"));
+    int dims = body.getInt("dimensions", 16);
+    var data = Json.createArrayBuilder();
+    int tokens = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      var vector = Json.createArrayBuilder();
+      for (double d : DeterministicAnswers.embedding(inputs.get(i), dims)) {
+        vector.add(d);
+      }
+      tokens += DeterministicAnswers.countTokens(inputs.get(i));
+      data.add(
+          Json.createObjectBuilder().add("object", "embedding").add("index", i).add("embedding", vector));
+    }
+    json(
+        ex,
+        200,
+        Json.createObjectBuilder()
+            .add("object", "list")
+            .add("model", model)
+            .add("data", data)
+            .add("usage", Json.createObjectBuilder().add("prompt_tokens", tokens).add("total_tokens", tokens))
+            .build());
+  }
+
+  private void models(HttpExchange ex) throws IOException {
+    var data = Json.createArrayBuilder();
+    for (String m : settings.get().models()) {
+      data.add(
+          Json.createObjectBuilder()
+              .add("id", m)
+              .add("object", "model")
+              .add("created", 0)
+              .add("owned_by", settings.get().name()));
+    }
+    json(ex, 200, Json.createObjectBuilder().add("object", "list").add("data", data).build());
+  }
+
+  private void stats(HttpExchange ex) throws IOException {
+    if ("POST".equals(ex.getRequestMethod()) || "DELETE".equals(ex.getRequestMethod())) {
+      counters.clear();
+      prompts.clear();
+    }
+    var b = Json.createObjectBuilder().add("name", settings.get().name());
+    Map<String, AtomicLong> snapshot = new HashMap<>(counters);
+    for (String key :
+        List.of("requests_total", "chat_completions", "embeddings", "rate_limited", "errors_injected", "hung")) {
+      b.add(key, snapshot.getOrDefault(key, new AtomicLong()).get());
+    }
+    var p = Json.createObjectBuilder();
+    prompts.forEach((k, v) -> p.add(k, v.get()));
+    b.add("prompts", p);
+    json(ex, 200, b.build());
+  }
+
+  private void config(HttpExchange ex) throws IOException {
+    if ("POST".equals(ex.getRequestMethod()) || "PUT".equals(ex.getRequestMethod())) {
+      JsonObject patch = readJson(ex);
+      if (patch == null) {
+        error(ex, 400, "invalid_request_error", "Body must be a JSON object");
+        return;
+      }
+      SimulatorSettings updated = settings.updateAndGet(s -> s.merge(patch));
+      LOG.info(() -> "Simulator settings changed: " + updated);
+    }
+    json(ex, 200, settings.get().toJson());
+  }
+
+  private boolean admitted(HttpExchange ex, SimulatorSettings s) throws IOException {
+    RequestWindow.Decision d = window.tryAcquire(s.requestsPerMinute(), System.currentTimeMillis());
+    if (s.requestsPerMinute() > 0) {
+      var h = ex.getResponseHeaders();
+      h.set("x-ratelimit-limit-requests", String.valueOf(d.limit()));
+      h.set("x-ratelimit-remaining-requests", String.valueOf(d.remaining()));
+      h.set("x-ratelimit-reset-requests", (d.resetMillis() + 999) / 1000 + "s");
+    }
+    if (!d.allowed()) {
+      count("rate_limited");
+      ex.getResponseHeaders().set("Retry-After", String.valueOf(Math.max(1, (d.resetMillis() + 999) / 1000)));
+      error(ex, 429, "rate_limit_exceeded", "Rate limit reached for requests on " + s.name());
+      return false;
+    }
+    return true;
+  }
+
+  private boolean authorized(HttpExchange ex) throws IOException {
+    String key = settings.get().apiKey();
+    if (key == null || ("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      return true;
+    }
+    error(ex, 401, "invalid_api_key", "Incorrect API key provided");
+    return false;
+  }
+
+  private static boolean requirePost(HttpExchange ex) throws IOException {
+    if ("POST".equals(ex.getRequestMethod())) {
+      return true;
+    }
+    error(ex, 405, "invalid_request_error", "Use POST");
+    return false;
+  }
+
+  private static JsonObject readJson(HttpExchange ex) throws IOException {
+    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    try (var reader = Json.createReader(new StringReader(body))) {
+      JsonValue v = reader.readValue();
+      return v.getValueType() == JsonValue.ValueType.OBJECT ? v.asJsonObject() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String lastUserText(JsonArray messages) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonObject m = messages.getJsonObject(i);
+      if ("user".equals(m.getString("role", "")) && m.get("content") instanceof JsonString c) {
+        return c.getString();
+      }
+    }
+    JsonValue last = messages.getJsonObject(messages.size() - 1).get("content");
+    return last instanceof JsonString c ? c.getString() : String.valueOf(last);
+  }
+
+  private static JsonObject usage(int prompt, int completion) {
+    return Json.createObjectBuilder()
+        .add("prompt_tokens", prompt)
+        .add("completion_tokens", completion)
+        .add("total_tokens", prompt + completion)
+        .build();
+  }
+
+  private static long generationMillis(SimulatorSettings s, int tokens) {
+    return s.tokensPerSecond() <= 0 ? 0 : (long) (tokens * 1000 / s.tokensPerSecond());
+  }
+
+  private static void error(HttpExchange ex, int status, String type, String message) throws IOException {
+    json(
+        ex,
+        status,
+        Json.createObjectBuilder()
+            .add(
+                "error",
+                Json.createObjectBuilder()
+                    .add("message", message)
+                    .add("type", type)
+                    .add("code", type))
+            .build());
+  }
+
+  private static void json(HttpExchange ex, int status, JsonObject body) throws IOException {
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+  }
+
+  private void count(String key) {
+    counters.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private void trackPrompt(String prompt) {
+    if (prompts.size() < MAX_TRACKED_PROMPTS || prompts.containsKey(prompt)) {
+      prompts.computeIfAbsent(prompt, k -> new AtomicLong()).incrementAndGet();
+    }
+  }
+
+  private void hangUntilClosed() {
+    while (!closing) {
+      sleep(200);
+    }
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@code --host 127.0.0.1 --port 8091 --name sim-a --models a,b --first-token-ms 20 ...} */
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+    }
+    BackendSimulator sim =
+        new BackendSimulator(
+                args.getOrDefault("host", "127.0.0.1"),
+                Integer.parseInt(args.getOrDefault("port", "8091")),
+                SimulatorSettings.fromArgs(args))
+            .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,96 @@
+package io.renqueue.simulator;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How one simulated backend behaves. Immutable; the server swaps the whole object when a test
+ * changes it over {@code POST /sim/config}.
+ *
+ * @param models model names served; a request for another model gets 404 like OpenAI's
+ * @param firstTokenMs delay before the first token (the whole answer for non-streaming calls)
+ * @param tokensPerSecond generation speed after the first token; 0 means instant
+ * @param errorRate share of chat calls answered with {@code errorStatus} (0..1)
+ * @param requestsPerMinute fixed-window request limit answered with 429; 0 means unlimited
+ * @param hang when true, chat calls are accepted and never answered
+ */
+public record SimulatorSettings(
+    String name,
+    List<String> models,
+    long firstTokenMs,
+    double tokensPerSecond,
+    double errorRate,
+    int errorStatus,
+    int requestsPerMinute,
+    boolean hang,
+    String apiKey) {
+
+  public static SimulatorSettings defaults(String name) {
+    return new SimulatorSettings(name, List.of("sim-small", "sim-large"), 20, 0, 0, 500, 0, false, null);
+  }
+
+  public boolean serves(String model) {
+    return models.contains(model) || models.contains("*");
+  }
+
+  /** Parses {@code --key value} command-line options over the defaults. */
+  public static SimulatorSettings fromArgs(Map<String, String> args) {
+    SimulatorSettings d = defaults(args.getOrDefault("name", "sim"));
+    return new SimulatorSettings(
+        d.name,
+        args.containsKey("models") ? List.of(args.get("models").split(",")) : d.models,
+        Long.parseLong(args.getOrDefault("first-token-ms", String.valueOf(d.firstTokenMs))),
+        Double.parseDouble(args.getOrDefault("tokens-per-second", String.valueOf(d.tokensPerSecond))),
+        Double.parseDouble(args.getOrDefault("error-rate", String.valueOf(d.errorRate))),
+        Integer.parseInt(args.getOrDefault("error-status", String.valueOf(d.errorStatus))),
+        Integer.parseInt(args.getOrDefault("rpm", String.valueOf(d.requestsPerMinute))),
+        Boolean.parseBoolean(args.getOrDefault("hang", "false")),
+        args.get("api-key"));
+  }
+
+  /** Returns these settings with the fields present in {@code patch} replaced. */
+  public SimulatorSettings merge(JsonObject patch) {
+    return new SimulatorSettings(
+        name,
+        patch.containsKey("models")
+            ? patch.getJsonArray("models").getValuesAs(JsonString::getString)
+            : models,
+        patch.containsKey("first_token_ms") ? patch.getJsonNumber("first_token_ms").longValue() : firstTokenMs,
+        patch.containsKey("tokens_per_second")
+            ? patch.getJsonNumber("tokens_per_second").doubleValue()
+            : tokensPerSecond,
+        patch.containsKey("error_rate") ? patch.getJsonNumber("error_rate").doubleValue() : errorRate,
+        patch.containsKey("error_status") ? patch.getInt("error_status") : errorStatus,
+        patch.containsKey("requests_per_minute") ? patch.getInt("requests_per_minute") : requestsPerMinute,
+        patch.containsKey("hang") ? patch.getBoolean("hang") : hang,
+        apiKey);
+  }
+
+  public JsonObject toJson() {
+    var models = Json.createArrayBuilder();
+    this.models.forEach(models::add);
+    return Json.createObjectBuilder()
+        .add("name", name)
+        .add("models", models)
+        .add("first_token_ms", firstTokenMs)
+        .add("tokens_per_second", tokensPerSecond)
+        .add("error_rate", errorRate)
+        .add("error_status", errorStatus)
+        .add("requests_per_minute", requestsPerMinute)
+        .add("hang", hang)
+        .add("api_key_required", apiKey != null)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT,
+        "%s models=%s first-token=%dms tokens/s=%s error-rate=%s rpm=%d hang=%s",
+        name, models, firstTokenMs, tokensPerSecond, errorRate, requestsPerMinute, hang);
+  }
+}

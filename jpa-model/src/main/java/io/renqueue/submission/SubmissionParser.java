@@ -1,0 +1,241 @@
+package io.renqueue.submission;
+
+import io.renqueue.tasks.Priority;
+import io.renqueue.tasks.TaskType;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a submitted JSON document into a {@link Submission}, or explains every field that is
+ * wrong. The same rules apply to REST bodies and JMS text messages.
+ */
+public final class SubmissionParser {
+
+  public static final int MAX_MODEL_LENGTH = 200;
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+  public static final int MAX_TOKENS_LIMIT = 1_000_000;
+
+  /** Fields that steer Ren-Queue and are not forwarded to the backend. */
+  private static final Set<String> CONTROL_FIELDS = Set.of("type", "priority", "idempotency_key");
+
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool");
+
+  public Submission parse(String body) throws InvalidSubmissionException {
+    JsonObject json = readObject(body);
+    List<FieldError> errors = new ArrayList<>();
+
+    TaskType type = parseType(json, errors);
+    String model = requiredString(json, "model", MAX_MODEL_LENGTH, errors);
+    Priority priority = parsePriority(json, errors);
+    String key = optionalString(json, "idempotency_key", MAX_IDEMPOTENCY_KEY_LENGTH, errors);
+    validateMessages(json, errors);
+    validateMaxTokens(json, errors);
+    validateTemperature(json, errors);
+
+    if (!errors.isEmpty()) {
+      throw new InvalidSubmissionException(
+          InvalidSubmissionException.Kind.INVALID_FIELDS,
+          errors.size() == 1
+              ? "The task request has an invalid field."
+              : "The task request has " + errors.size() + " invalid fields.",
+          errors);
+    }
+    return new Submission(type, model, priority, key, backendRequest(json).toString());
+  }
+
+  private static JsonObject readObject(String body) throws InvalidSubmissionException {
+    if (body == null || body.isBlank()) {
+      throw malformed("The request body is empty; send a JSON object.");
+    }
+    JsonValue value;
+    try (JsonParser parser = Json.createParser(new StringReader(body))) {
+      parser.next();
+      value = parser.getValue();
+      // A reader would silently ignore whatever follows the first value.
+      if (parser.hasNext()) {
+        throw malformed("The request body has content after the JSON value.");
+      }
+    } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+      throw malformed("The request body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw malformed("The request body must be a JSON object, not " + describe(value) + ".");
+    }
+    return value.asJsonObject();
+  }
+
+  private static TaskType parseType(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("type") || json.isNull("type")) {
+      return TaskType.CHAT;
+    }
+    if (!(json.get("type") instanceof JsonString s)) {
+      errors.add(new FieldError("type", "must be a string"));
+      return null;
+    }
+    TaskType type = TaskType.fromWire(s.getString());
+    if (type == null) {
+      errors.add(new FieldError("type", "unknown type '" + s.getString() + "'; use chat"));
+    } else if (!type.isSupported()) {
+      errors.add(
+          new FieldError("type", "type '" + type.wireName() + "' is not supported yet; use chat"));
+    }
+    return type;
+  }
+
+  private static Priority parsePriority(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("priority") || json.isNull("priority")) {
+      return Priority.NORMAL;
+    }
+    if (!(json.get("priority") instanceof JsonString s)) {
+      errors.add(new FieldError("priority", "must be a string"));
+      return null;
+    }
+    Priority priority = Priority.fromWire(s.getString());
+    if (priority == null) {
+      errors.add(
+          new FieldError(
+              "priority",
+              "unknown priority '" + s.getString() + "'; use one of " + Priority.allowedValues()));
+    }
+    return priority;
+  }
+
+  private static String requiredString(
+      JsonObject json, String field, int maxLength, List<FieldError> errors) {
+    if (!json.containsKey(field) || json.isNull(field)) {
+      errors.add(new FieldError(field, "is required"));
+      return null;
+    }
+    return optionalString(json, field, maxLength, errors);
+  }
+
+  private static String optionalString(
+      JsonObject json, String field, int maxLength, List<FieldError> errors) {
+    if (!json.containsKey(field) || json.isNull(field)) {
+      return null;
+    }
+    if (!(json.get(field) instanceof JsonString s)) {
+      errors.add(new FieldError(field, "must be a string"));
+      return null;
+    }
+    String value = s.getString();
+    if (value.isBlank()) {
+      errors.add(new FieldError(field, "must not be blank"));
+      return null;
+    }
+    if (value.length() > maxLength) {
+      errors.add(new FieldError(field, "must be at most " + maxLength + " characters"));
+      return null;
+    }
+    return value;
+  }
+
+  private static void validateMessages(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("messages") || json.isNull("messages")) {
+      errors.add(new FieldError("messages", "is required"));
+      return;
+    }
+    if (!(json.get("messages") instanceof JsonArray messages)) {
+      errors.add(new FieldError("messages", "must be an array of messages"));
+      return;
+    }
+    if (messages.isEmpty()) {
+      errors.add(new FieldError("messages", "must contain at least one message"));
+      return;
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      String at = "messages[" + i + "]";
+      if (!(messages.get(i) instanceof JsonObject message)) {
+        errors.add(new FieldError(at, "must be an object with role and content"));
+        continue;
+      }
+      if (!(message.get("role") instanceof JsonString role)) {
+        errors.add(new FieldError(at + ".role", "is required and must be a string"));
+      } else if (!ROLES.contains(role.getString())) {
+        errors.add(
+            new FieldError(at + ".role", "unknown role '" + role.getString() + "'; use " + ROLES));
+      }
+      JsonValue content = message.get("content");
+      boolean toolCallOnly = message.containsKey("tool_calls");
+      if (content == null || content.getValueType() == JsonValue.ValueType.NULL) {
+        if (!toolCallOnly) {
+          errors.add(new FieldError(at + ".content", "is required"));
+        }
+      } else if (content.getValueType() != JsonValue.ValueType.STRING
+          && content.getValueType() != JsonValue.ValueType.ARRAY) {
+        errors.add(new FieldError(at + ".content", "must be a string or an array of parts"));
+      }
+    }
+  }
+
+  private static void validateMaxTokens(JsonObject json, List<FieldError> errors) {
+    for (String field : List.of("max_tokens", "max_completion_tokens")) {
+      if (!json.containsKey(field) || json.isNull(field)) {
+        continue;
+      }
+      if (!(json.get(field) instanceof JsonNumber n) || !n.isIntegral()) {
+        errors.add(new FieldError(field, "must be a whole number"));
+      } else if (n.longValue() < 1 || n.longValue() > MAX_TOKENS_LIMIT) {
+        errors.add(new FieldError(field, "must be between 1 and " + MAX_TOKENS_LIMIT));
+      }
+    }
+  }
+
+  private static void validateTemperature(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("temperature") || json.isNull("temperature")) {
+      return;
+    }
+    if (!(json.get("temperature") instanceof JsonNumber n)) {
+      errors.add(new FieldError("temperature", "must be a number"));
+    } else if (n.doubleValue() < 0 || n.doubleValue() > 2) {
+      errors.add(new FieldError("temperature", "must be between 0 and 2"));
+    }
+  }
+
+  private static JsonObject backendRequest(JsonObject json) {
+    JsonObjectBuilder b = Json.createObjectBuilder();
+    for (Map.Entry<String, JsonValue> e : json.entrySet()) {
+      if (!CONTROL_FIELDS.contains(e.getKey())) {
+        b.add(e.getKey(), e.getValue());
+      }
+    }
+    return b.build();
+  }
+
+  private static InvalidSubmissionException malformed(String detail) {
+    return new InvalidSubmissionException(
+        InvalidSubmissionException.Kind.MALFORMED_JSON, detail, List.of());
+  }
+
+  private static String describe(JsonValue value) {
+    return switch (value.getValueType()) {
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case TRUE, FALSE -> "a boolean";
+      case NULL -> "null";
+      case OBJECT -> "an object";
+    };
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unexpected input";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,222 @@
+package io.renqueue.tasks;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One unit of inference work and everything that happened to it. The row is the source of truth:
+ * a JMS message only carries the id, and every state change is a guarded update (see {@link
+ * TaskState}) so duplicate or late messages cannot change a task twice.
+ */
+@Entity
+@Table(name = "task")
+public class Task {
+
+  @Id private UUID id;
+
+  @Column(name = "tenant_id", nullable = false)
+  private String tenantId;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private TaskType type;
+
+  @Column(nullable = false)
+  private String model;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private Priority priority;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private TaskState state;
+
+  /** The OpenAI-format request body (messages, max_tokens, temperature…) as submitted. */
+  @Column(name = "request_json", nullable = false)
+  private String requestJson;
+
+  @Column(name = "idempotency_key")
+  private String idempotencyKey;
+
+  /** Where to send the final task JSON, as {@code queue:NAME} or {@code topic:NAME}. */
+  @Column(name = "reply_to")
+  private String replyTo;
+
+  @Column(name = "correlation_id")
+  private String correlationId;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  @Column(name = "started_at")
+  private Instant startedAt;
+
+  @Column(name = "finished_at")
+  private Instant finishedAt;
+
+  @Column(name = "lease_expires_at")
+  private Instant leaseExpiresAt;
+
+  /** Number of times a worker claimed the task; also the fencing token for its result. */
+  @Column(nullable = false)
+  private int attempts;
+
+  @Column(name = "node_id")
+  private String nodeId;
+
+  private String backend;
+
+  @Column(name = "result_text")
+  private String resultText;
+
+  @Column(name = "finish_reason")
+  private String finishReason;
+
+  @Column(name = "error_code")
+  private String errorCode;
+
+  @Column(name = "error_message")
+  private String errorMessage;
+
+  @Column(name = "prompt_tokens")
+  private Integer promptTokens;
+
+  @Column(name = "completion_tokens")
+  private Integer completionTokens;
+
+  @Column(name = "latency_ms")
+  private Long latencyMs;
+
+  protected Task() {}
+
+  /** A freshly accepted task, QUEUED, not yet claimed by any worker. */
+  public static Task accepted(
+      UUID id,
+      String tenantId,
+      TaskType type,
+      String model,
+      Priority priority,
+      String requestJson,
+      String idempotencyKey,
+      Instant now) {
+    Task t = new Task();
+    t.id = id;
+    t.tenantId = tenantId;
+    t.type = type;
+    t.model = model;
+    t.priority = priority;
+    t.state = TaskState.QUEUED;
+    t.requestJson = requestJson;
+    t.idempotencyKey = idempotencyKey;
+    t.createdAt = now;
+    return t;
+  }
+
+  public void replyTo(String destination, String correlation) {
+    this.replyTo = destination;
+    this.correlationId = correlation;
+  }
+
+  public UUID getId() {
+    return id;
+  }
+
+  public String getTenantId() {
+    return tenantId;
+  }
+
+  public TaskType getType() {
+    return type;
+  }
+
+  public String getModel() {
+    return model;
+  }
+
+  public Priority getPriority() {
+    return priority;
+  }
+
+  public TaskState getState() {
+    return state;
+  }
+
+  public String getRequestJson() {
+    return requestJson;
+  }
+
+  public String getIdempotencyKey() {
+    return idempotencyKey;
+  }
+
+  public String getReplyTo() {
+    return replyTo;
+  }
+
+  public String getCorrelationId() {
+    return correlationId;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getStartedAt() {
+    return startedAt;
+  }
+
+  public Instant getFinishedAt() {
+    return finishedAt;
+  }
+
+  public Instant getLeaseExpiresAt() {
+    return leaseExpiresAt;
+  }
+
+  public int getAttempts() {
+    return attempts;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public String getBackend() {
+    return backend;
+  }
+
+  public String getResultText() {
+    return resultText;
+  }
+
+  public String getFinishReason() {
+    return finishReason;
+  }
+
+  public String getErrorCode() {
+    return errorCode;
+  }
+
+  public String getErrorMessage() {
+    return errorMessage;
+  }
+
+  public Integer getPromptTokens() {
+    return promptTokens;
+  }
+
+  public Integer getCompletionTokens() {
+    return completionTokens;
+  }
+
+  public Long getLatencyMs() {
+    return latencyMs;
+  }
+}

@@ -1,0 +1,79 @@
+package io.renqueue.tasks;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Instant;
+
+/**
+ * The public JSON shape of a task: what {@code GET /api/v1/tasks/{id}} returns and what a JMS
+ * reply carries. One renderer so the two never drift apart.
+ */
+public final class TaskJson {
+
+  private TaskJson() {}
+
+  public static JsonObject render(Task t) {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", t.getId().toString())
+            .add("type", t.getType().wireName())
+            .add("model", t.getModel())
+            .add("priority", t.getPriority().wireName())
+            .add("state", t.getState().wireName())
+            .add("tenant", t.getTenantId())
+            .add("attempts", t.getAttempts());
+    addString(b, "idempotency_key", t.getIdempotencyKey());
+    addInstant(b, "created_at", t.getCreatedAt());
+    addInstant(b, "started_at", t.getStartedAt());
+    addInstant(b, "finished_at", t.getFinishedAt());
+    addString(b, "node", t.getNodeId());
+    addString(b, "backend", t.getBackend());
+    b.add("request", parse(t.getRequestJson()));
+    if (t.getResultText() != null || t.getFinishReason() != null) {
+      JsonObjectBuilder result = Json.createObjectBuilder();
+      addString(result, "text", t.getResultText());
+      addString(result, "finish_reason", t.getFinishReason());
+      b.add("result", result);
+    }
+    if (t.getErrorCode() != null) {
+      JsonObjectBuilder error = Json.createObjectBuilder().add("code", t.getErrorCode());
+      addString(error, "message", t.getErrorMessage());
+      b.add("error", error);
+    }
+    if (t.getPromptTokens() != null || t.getLatencyMs() != null) {
+      JsonObjectBuilder usage = Json.createObjectBuilder();
+      addLong(usage, "prompt_tokens", t.getPromptTokens());
+      addLong(usage, "completion_tokens", t.getCompletionTokens());
+      addLong(usage, "latency_ms", t.getLatencyMs());
+      b.add("usage", usage);
+    }
+    return b.build();
+  }
+
+  private static JsonValue parse(String json) {
+    try (var reader = Json.createReader(new StringReader(json))) {
+      return reader.readValue();
+    }
+  }
+
+  private static void addString(JsonObjectBuilder b, String name, String value) {
+    if (value != null) {
+      b.add(name, value);
+    }
+  }
+
+  private static void addInstant(JsonObjectBuilder b, String name, Instant value) {
+    if (value != null) {
+      b.add(name, value.toString());
+    }
+  }
+
+  private static void addLong(JsonObjectBuilder b, String name, Number value) {
+    if (value != null) {
+      b.add(name, value.longValue());
+    }
+  }
+}
