@@ -1,0 +1,73 @@
+package io.renqueue.intake;
+
+import io.renqueue.submission.InvalidSubmissionException;
+import io.renqueue.submission.Submission;
+import io.renqueue.submission.SubmissionParser;
+import io.renqueue.submission.TaskSubmissions;
+import io.renqueue.tasks.ReplyAddress;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+
+/**
+ * Takes task submissions from JMS producers on {@code renqueue.submit}. The message is consumed
+ * in the same XA transaction that stores the task (or dead-letters the message), so a submission
+ * is accepted exactly once. Unexpected failures propagate: the broker redelivers.
+ */
+@MessageDriven(
+    name = "JmsSubmissionListener",
+    activationConfig = {
+      @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "jms/renqueue/submit"),
+      @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue")
+    })
+public class JmsSubmissionListener implements MessageListener {
+
+  static final String DEFAULT_TENANT = "default";
+
+  private final SubmissionParser parser = new SubmissionParser();
+
+  @EJB private TaskSubmissions submissions;
+  @EJB private RejectedSubmissions rejected;
+
+  @Override
+  public void onMessage(Message message) {
+    try {
+      if (!(message instanceof TextMessage text)) {
+        rejected.reject(message, null, "not-a-text-message", "Send the task as a JMS TextMessage holding JSON.");
+        return;
+      }
+      String body = text.getText();
+      Submission submission;
+      try {
+        submission = parser.parse(body);
+      } catch (InvalidSubmissionException e) {
+        rejected.reject(message, body, reason(e), SubmissionErrors.describe(e));
+        return;
+      }
+      submissions.submit(DEFAULT_TENANT, submission, replyAddress(message));
+    } catch (JMSException e) {
+      throw new IllegalStateException("Could not read JMS submission: " + e.getMessage(), e);
+    }
+  }
+
+  private static String reason(InvalidSubmissionException e) {
+    return e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON ? "malformed-json" : "invalid-request";
+  }
+
+  private static ReplyAddress replyAddress(Message m) throws JMSException {
+    if (m.getJMSReplyTo() == null) {
+      return null;
+    }
+    String correlation = m.getJMSCorrelationID() != null ? m.getJMSCorrelationID() : m.getJMSMessageID();
+    if (m.getJMSReplyTo() instanceof Topic t) {
+      return new ReplyAddress(ReplyAddress.Kind.TOPIC, t.getTopicName(), correlation);
+    }
+    return new ReplyAddress(ReplyAddress.Kind.QUEUE, ((Queue) m.getJMSReplyTo()).getQueueName(), correlation);
+  }
+}

@@ -1,0 +1,69 @@
+package io.renqueue.intake;
+
+import io.renqueue.observability.TaskMetrics;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import java.util.logging.Logger;
+
+/**
+ * Moves a submission that cannot become a task to the dead-letter queue, with properties that say
+ * why, in the same transaction that consumes it: it is never silently acknowledged.
+ */
+@Stateless
+public class RejectedSubmissions {
+
+  public static final String REASON = "renqueue_rejection_reason";
+  public static final String DETAIL = "renqueue_rejection_detail";
+  public static final String ORIGINAL_ID = "renqueue_original_message_id";
+
+  private static final Logger LOG = Logger.getLogger(RejectedSubmissions.class.getName());
+
+  @Resource(lookup = "jms/renqueue/cf")
+  private ConnectionFactory connectionFactory;
+
+  @Resource(lookup = "jms/renqueue/submit-dlq")
+  private Queue deadLetters;
+
+  @Inject private TaskMetrics metrics;
+
+  public void reject(Message original, String body, String reason, String detail) throws JMSException {
+    try (JMSContext jms = connectionFactory.createContext()) {
+      JMSProducer producer =
+          jms.createProducer()
+              .setDeliveryMode(DeliveryMode.PERSISTENT)
+              .setProperty(REASON, reason)
+              .setProperty(DETAIL, detail)
+              .setProperty(ORIGINAL_ID, original.getJMSMessageID());
+      if (original.getJMSCorrelationID() != null) {
+        producer.setJMSCorrelationID(original.getJMSCorrelationID());
+      }
+      if (original.getJMSReplyTo() != null) {
+        producer.setJMSReplyTo(original.getJMSReplyTo());
+      }
+      if (original instanceof TextMessage) {
+        producer.send(deadLetters, body);
+      } else {
+        producer.send(deadLetters, original.getBody(byte[].class));
+      }
+    }
+    metrics.rejectedSubmission(reason);
+    LOG.warning(() -> "Dead-lettered JMS submission " + messageId(original) + " (" + reason + "): " + detail);
+  }
+
+  private static String messageId(Message m) {
+    try {
+      return m.getJMSMessageID();
+    } catch (JMSException e) {
+      return "?";
+    }
+  }
+}

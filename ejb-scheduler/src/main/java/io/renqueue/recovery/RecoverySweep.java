@@ -1,0 +1,88 @@
+package io.renqueue.recovery;
+
+import io.renqueue.dispatch.TaskDispatcher;
+import io.renqueue.observability.TaskMetrics;
+import io.renqueue.tasks.Priority;
+import io.renqueue.tasks.TaskState;
+import io.renqueue.tasks.TaskStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The scheduler's periodic sweep: tasks whose worker lost its lease go back to the queue with a
+ * fresh dispatch token, and the queue-depth gauges are refreshed. The timer only triggers; the
+ * rules live in the guarded SQL of {@link TaskStore}. Running it on several servers is safe: each
+ * expired task is requeued by exactly one of them (row locks, SKIP LOCKED).
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class RecoverySweep {
+
+  private static final Logger LOG = Logger.getLogger(RecoverySweep.class.getName());
+  private static final int BATCH = 500;
+
+  @Resource private TimerService timers;
+  @EJB private TaskStore store;
+  @EJB private TaskDispatcher dispatcher;
+  @Inject private TaskMetrics metrics;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.scheduler.enabled", defaultValue = "true")
+  boolean enabled;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.sweep.interval-seconds", defaultValue = "5")
+  long intervalSeconds;
+
+  @PostConstruct
+  void schedule() {
+    if (!enabled) {
+      LOG.info("Recovery sweep disabled on this server (renqueue.scheduler.enabled=false)");
+      return;
+    }
+    long period = Math.max(1, intervalSeconds) * 1000;
+    timers.createIntervalTimer(period, period, new TimerConfig("renqueue-recovery-sweep", false));
+    LOG.info(() -> "Recovery sweep every " + intervalSeconds + " s");
+  }
+
+  @Timeout
+  void sweep() {
+    List<Object[]> requeued = store.requeueExpiredLeases(BATCH);
+    for (Object[] row : requeued) {
+      UUID id = (UUID) row[0];
+      Priority priority = Priority.valueOf((String) row[1]);
+      dispatcher.dispatch(id, priority);
+      metrics.requeued(priority);
+      LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
+    }
+    metrics.liveTasks(liveCounts());
+  }
+
+  private Map<TaskState, Map<Priority, Long>> liveCounts() {
+    Map<TaskState, Map<Priority, Long>> counts = new EnumMap<>(TaskState.class);
+    for (Object[] row : store.countLiveByStateAndPriority()) {
+      counts
+          .computeIfAbsent(TaskState.valueOf((String) row[0]), s -> new EnumMap<>(Priority.class))
+          .put(Priority.valueOf((String) row[1]), ((Number) row[2]).longValue());
+    }
+    return counts;
+  }
+}

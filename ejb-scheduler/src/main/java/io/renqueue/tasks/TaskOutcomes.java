@@ -1,0 +1,74 @@
+package io.renqueue.tasks;
+
+import io.renqueue.observability.TaskMetrics;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Moves a task into a terminal state and tells whoever waits for it. The state change, the JMS
+ * reply and nothing else share one transaction: either the task is terminal and its reply is on
+ * its way, or neither.
+ */
+@Stateless
+public class TaskOutcomes {
+
+  private static final Logger LOG = Logger.getLogger(TaskOutcomes.class.getName());
+
+  @EJB private TaskStore store;
+  @EJB private TaskReplies replies;
+  @Inject private TaskMetrics metrics;
+
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean succeed(UUID id, int fence, TaskResult result) {
+    if (!store.markSucceeded(id, fence, result)) {
+      LOG.warning(() -> "Result for task " + id + " (attempt " + fence + ") discarded: the task is no longer running under that attempt");
+      return false;
+    }
+    finished(id);
+    return true;
+  }
+
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean fail(UUID id, int fence, String code, String message, String lastBackend) {
+    if (!store.markFailed(id, fence, code, message, lastBackend)) {
+      LOG.warning(() -> "Failure of task " + id + " (attempt " + fence + ") discarded: the task is no longer running under that attempt");
+      return false;
+    }
+    finished(id);
+    return true;
+  }
+
+  public CancelOutcome cancel(UUID id, String tenant) {
+    if (store.markCancelled(id, tenant)) {
+      return new CancelOutcome(CancelOutcome.Result.CANCELLED, finished(id));
+    }
+    return store
+        .find(id, tenant)
+        .map(t -> new CancelOutcome(CancelOutcome.Result.NOT_CANCELLABLE, t))
+        .orElse(new CancelOutcome(CancelOutcome.Result.NOT_FOUND, null));
+  }
+
+  private Task finished(UUID id) {
+    Task task = store.reload(id);
+    metrics.finished(task.getState(), task.getPriority());
+    LOG.info(() -> "Task " + id + " " + task.getState() + describe(task));
+    ReplyAddress to = ReplyAddress.decode(task.getReplyTo(), task.getCorrelationId());
+    if (to != null) {
+      replies.send(to, TaskJson.render(task).toString());
+    }
+    return task;
+  }
+
+  private static String describe(Task t) {
+    return switch (t.getState()) {
+      case SUCCEEDED -> " on " + t.getBackend() + " in " + t.getLatencyMs() + " ms";
+      case FAILED -> ": " + t.getErrorCode() + " - " + t.getErrorMessage();
+      default -> "";
+    };
+  }
+}

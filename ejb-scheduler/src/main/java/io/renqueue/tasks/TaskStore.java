@@ -1,0 +1,182 @@
+package io.renqueue.tasks;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads tasks and applies the guarded state changes. Every change is one UPDATE whose WHERE clause
+ * names the states it may come from ({@link TaskState#sourcesOf}), so the database decides the
+ * race: of two concurrent writers exactly one sees its row updated.
+ */
+@Stateless
+public class TaskStore {
+
+  @PersistenceContext(unitName = "renqueue")
+  private EntityManager em;
+
+  public Optional<Task> find(UUID id) {
+    return Optional.ofNullable(em.find(Task.class, id));
+  }
+
+  public Optional<Task> find(UUID id, String tenant) {
+    return find(id).filter(t -> t.getTenantId().equals(tenant));
+  }
+
+  public Optional<Task> findByIdempotencyKey(String tenant, String key) {
+    return em.createQuery(
+            "SELECT t FROM Task t WHERE t.tenantId = :tenant AND t.idempotencyKey = :key", Task.class)
+        .setParameter("tenant", tenant)
+        .setParameter("key", key)
+        .getResultStream()
+        .findFirst();
+  }
+
+  public TaskPage list(TaskFilter f) {
+    StringBuilder jpql = new StringBuilder("SELECT t FROM Task t WHERE t.tenantId = :tenant");
+    if (f.state() != null) {
+      jpql.append(" AND t.state = :state");
+    }
+    if (f.priority() != null) {
+      jpql.append(" AND t.priority = :priority");
+    }
+    if (f.cursor() != null) {
+      jpql.append(" AND (t.createdAt < :at OR (t.createdAt = :at AND t.id < :id))");
+    }
+    jpql.append(" ORDER BY t.createdAt DESC, t.id DESC");
+    TypedQuery<Task> q = em.createQuery(jpql.toString(), Task.class).setParameter("tenant", f.tenant());
+    if (f.state() != null) {
+      q.setParameter("state", f.state());
+    }
+    if (f.priority() != null) {
+      q.setParameter("priority", f.priority());
+    }
+    if (f.cursor() != null) {
+      q.setParameter("at", f.cursor().createdAt()).setParameter("id", f.cursor().id());
+    }
+    List<Task> rows = q.setMaxResults(f.limit() + 1).getResultList();
+    if (rows.size() <= f.limit()) {
+      return new TaskPage(rows, null);
+    }
+    List<Task> page = rows.subList(0, f.limit());
+    Task last = page.get(page.size() - 1);
+    return new TaskPage(List.copyOf(page), new ListCursor(last.getCreatedAt(), last.getId()).encode());
+  }
+
+  /**
+   * QUEUED → RUNNING for this node, with a lease measured on the database clock. Empty when the
+   * task is not QUEUED any more (a duplicate or stale dispatch message).
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public Optional<ClaimedTask> claim(UUID id, String node, int leaseSeconds) {
+    List<?> fence =
+        em.createNativeQuery(
+                "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
+                    + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
+                    + " WHERE id = ?3 AND state IN (" + sources(TaskState.RUNNING) + ") RETURNING attempts")
+            .setParameter(1, node)
+            .setParameter(2, leaseSeconds)
+            .setParameter(3, id)
+            .getResultList();
+    if (fence.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
+  }
+
+  /** RUNNING (under this fence) → SUCCEEDED with the result. False when the claim was lost. */
+  public boolean markSucceeded(UUID id, int fence, TaskResult r) {
+    return em.createNativeQuery(
+                "UPDATE task SET state = 'SUCCEEDED', finished_at = now(), lease_expires_at = NULL,"
+                    + " backend = ?1, result_text = ?2, finish_reason = ?3, prompt_tokens = ?4,"
+                    + " completion_tokens = ?5, latency_ms = ?6"
+                    + " WHERE id = ?7 AND attempts = ?8 AND state IN ("
+                    + sources(TaskState.SUCCEEDED)
+                    + ")")
+            .setParameter(1, r.backend())
+            .setParameter(2, r.text())
+            .setParameter(3, r.finishReason())
+            .setParameter(4, r.promptTokens())
+            .setParameter(5, r.completionTokens())
+            .setParameter(6, r.latencyMs())
+            .setParameter(7, id)
+            .setParameter(8, fence)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** RUNNING (under this fence) → FAILED with the reason. False when the claim was lost. */
+  public boolean markFailed(UUID id, int fence, String code, String message, String lastBackend) {
+    return em.createNativeQuery(
+                "UPDATE task SET state = 'FAILED', finished_at = now(), lease_expires_at = NULL,"
+                    + " error_code = ?1, error_message = ?2, backend = ?3"
+                    + " WHERE id = ?4 AND attempts = ?5 AND state IN ("
+                    + sources(TaskState.FAILED)
+                    + ")")
+            .setParameter(1, code)
+            .setParameter(2, message)
+            .setParameter(3, lastBackend)
+            .setParameter(4, id)
+            .setParameter(5, fence)
+            .executeUpdate()
+        == 1;
+  }
+
+  public boolean markCancelled(UUID id, String tenant) {
+    return em.createNativeQuery(
+                "UPDATE task SET state = 'CANCELLED', finished_at = now()"
+                    + " WHERE id = ?1 AND tenant_id = ?2 AND state IN ("
+                    + sources(TaskState.CANCELLED)
+                    + ")")
+            .setParameter(1, id)
+            .setParameter(2, tenant)
+            .executeUpdate()
+        == 1;
+  }
+
+  /**
+   * RUNNING tasks whose lease ran out (their worker died or hung) go back to QUEUED, keeping their
+   * age and attempt count. Returns them so they can be dispatched again.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> requeueExpiredLeases(int max) {
+    return em.createNativeQuery(
+            "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
+                + " ORDER BY lease_expires_at LIMIT ?1 FOR UPDATE SKIP LOCKED)"
+                + " AND state IN (" + sources(TaskState.QUEUED) + ") RETURNING id, priority")
+        .setParameter(1, max)
+        .getResultList();
+  }
+
+  /** Live tasks per (state, priority), for the queue-depth gauges. */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> countLiveByStateAndPriority() {
+    return em.createNativeQuery(
+            "SELECT state, priority, count(*) FROM task WHERE state IN ('QUEUED', 'RUNNING')"
+                + " GROUP BY state, priority")
+        .getResultList();
+  }
+
+  /** Reloads a task after a native update changed it behind the persistence context. */
+  public Task reload(UUID id) {
+    Task t = em.find(Task.class, id);
+    if (t != null) {
+      em.refresh(t);
+    }
+    return t;
+  }
+
+  private static String sources(TaskState target) {
+    return TaskState.sourcesOf(target).stream()
+        .map(s -> "'" + s.name() + "'")
+        .reduce((a, b) -> a + ", " + b)
+        .orElseThrow();
+  }
+}

@@ -1,0 +1,45 @@
+package io.renqueue.backends;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What happened on each backend while running one task, so a failed task can say which backends
+ * were tried and why each failed. Thread-safe: a timed-out attempt may still report late.
+ */
+public final class AttemptLog {
+
+  private final List<String[]> entries = new ArrayList<>();
+
+  public synchronized void failed(String backend, String why) {
+    entries.add(new String[] {backend, why});
+  }
+
+  public synchronized String lastBackend() {
+    return entries.isEmpty() ? null : entries.get(entries.size() - 1)[0];
+  }
+
+  public synchronized List<String> backendsTried() {
+    return entries.stream().map(e -> e[0]).distinct().toList();
+  }
+
+  /** For example {@code sim-a: HTTP 500 ×3; sim-b: timed out after 2000 ms, HTTP 503 ×2}. */
+  public synchronized String summary() {
+    Map<String, Map<String, Integer>> byBackend = new LinkedHashMap<>();
+    for (String[] e : entries) {
+      byBackend.computeIfAbsent(e[0], k -> new LinkedHashMap<>()).merge(e[1], 1, Integer::sum);
+    }
+    return byBackend.entrySet().stream()
+        .map(
+            b ->
+                b.getKey()
+                    + ": "
+                    + b.getValue().entrySet().stream()
+                        .map(w -> w.getValue() == 1 ? w.getKey() : w.getKey() + " ×" + w.getValue())
+                        .collect(Collectors.joining(", ")))
+        .collect(Collectors.joining("; "));
+  }
+}

@@ -1,0 +1,94 @@
+package io.renqueue.execution;
+
+import io.renqueue.backends.BackendCall;
+import io.renqueue.backends.BackendCatalog;
+import io.renqueue.backends.BackendConfig;
+import io.renqueue.backends.AttemptLog;
+import io.renqueue.backends.BackendException;
+import io.renqueue.backends.ChatAnswer;
+import io.renqueue.backends.PrimaryBackendCall;
+import io.renqueue.observability.TaskMetrics;
+import io.renqueue.tasks.ClaimedTask;
+import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskOutcomes;
+import io.renqueue.tasks.TaskResult;
+import io.renqueue.tasks.TaskStore;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs one dispatched task on this worker: claim it (or do nothing if someone already has), call
+ * its backends, store the outcome under the claim's fence. Nothing here holds a transaction open
+ * while a backend is working.
+ */
+@ApplicationScoped
+public class TaskExecution {
+
+  private static final Logger LOG = Logger.getLogger(TaskExecution.class.getName());
+
+  @EJB TaskStore store;
+  @EJB TaskOutcomes outcomes;
+  @Inject BackendCatalog catalog;
+  @Inject PrimaryBackendCall backends;
+  @Inject TaskMetrics metrics;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
+  String nodeId;
+
+  /** Longer than the slowest full fallback chain, or a healthy worker would be presumed dead. */
+  @Inject
+  @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "900")
+  int leaseSeconds;
+
+  public void execute(UUID taskId) {
+    Optional<ClaimedTask> claim = store.claim(taskId, nodeId, leaseSeconds);
+    if (claim.isEmpty()) {
+      LOG.fine(() -> "Dispatch of task " + taskId + " ignored: it is no longer queued");
+      return;
+    }
+    Task task = claim.get().task();
+    int fence = claim.get().fence();
+    metrics.started(task.getPriority());
+
+    List<BackendConfig> candidates = catalog.candidates(task.getModel());
+    if (candidates.isEmpty()) {
+      outcomes.fail(
+          taskId,
+          fence,
+          "no_backend",
+          "No configured backend serves model '" + task.getModel() + "' (configured: " + catalog.configured() + ")",
+          null);
+      return;
+    }
+    BackendCall call =
+        new BackendCall(
+            task.getRequestJson(),
+            candidates.get(0),
+            candidates.size() > 1 ? candidates.get(1) : null,
+            new AttemptLog());
+    ChatAnswer answer;
+    try {
+      answer = backends.call(call);
+    } catch (BackendException e) {
+      outcomes.fail(taskId, fence, "backends_failed", e.getMessage(), call.log().lastBackend());
+      return;
+    }
+    outcomes.succeed(
+        taskId,
+        fence,
+        new TaskResult(
+            answer.backend(),
+            answer.text(),
+            answer.finishReason(),
+            answer.promptTokens(),
+            answer.completionTokens(),
+            answer.latencyMs()));
+  }
+}
