@@ -5,6 +5,7 @@ import io.renqueue.submission.Submission;
 import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.ReplyAddress;
+import io.renqueue.tasks.Tenants;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
@@ -28,8 +29,6 @@ import jakarta.jms.Topic;
     })
 public class JmsSubmissionListener implements MessageListener {
 
-  static final String DEFAULT_TENANT = "default";
-
   private final SubmissionParser parser = new SubmissionParser();
 
   @EJB private TaskSubmissions submissions;
@@ -50,7 +49,7 @@ public class JmsSubmissionListener implements MessageListener {
         rejected.reject(message, body, reason(e), SubmissionErrors.describe(e));
         return;
       }
-      submissions.submit(DEFAULT_TENANT, submission, replyAddress(message));
+      submissions.submit(Tenants.DEFAULT, submission, replyAddress(message));
     } catch (JMSException e) {
       throw new IllegalStateException("Could not read JMS submission: " + e.getMessage(), e);
     }

@@ -1,0 +1,182 @@
+package io.renqueue.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Creates one Liberty server per topology entry from liberty-config/ (the same files a production
+ * install uses), writes its role and endpoints as variables in configDropins/overrides, and
+ * starts and stops it with Liberty's own {@code server} script.
+ */
+final class LibertyServers {
+
+  private static final Logger LOG = Logger.getLogger(LibertyServers.class.getName());
+
+  private final Path wlp;
+  private final Path libertyConfig;
+  private final Path artifacts;
+
+  LibertyServers(Path wlp, Path libertyConfig, Path artifacts) {
+    this.wlp = wlp;
+    this.libertyConfig = libertyConfig;
+    this.artifacts = artifacts;
+  }
+
+  void create(Topology topology, Credentials credentials) throws IOException {
+    for (Topology.Server server : topology.servers()) {
+      Processes.requireFree("Liberty server " + server.name(), server.httpPort());
+      Processes.requireFree("Liberty server " + server.name(), server.httpsPort());
+      Path dir = serverDir(server.name());
+      Database.deleteRecursively(dir);
+      copyTree(libertyConfig, dir);
+      Files.createDirectories(dir.resolve("apps"));
+      Files.createDirectories(dir.resolve("resources"));
+      Files.copy(artifacts.resolve("renqueue.ear"), dir.resolve("apps/renqueue.ear"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(artifacts.resolve("artemis-ra.rar"), dir.resolve("resources/artemis-ra.rar"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(artifacts.resolve("postgresql.jar"), dir.resolve("resources/postgresql.jar"), StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(dir.resolve("jvm.options"), "-Xms128m\n-Xmx512m\n-XX:+ExitOnOutOfMemoryError\n");
+      Path overrides = dir.resolve("configDropins/overrides");
+      Files.createDirectories(overrides);
+      Files.writeString(overrides.resolve("renqueue-stack.xml"), overridesXml(variables(topology, server, credentials)));
+    }
+  }
+
+  static Map<String, String> variables(Topology topology, Topology.Server server, Credentials credentials) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("http.port", String.valueOf(server.httpPort()));
+    v.put("https.port", String.valueOf(server.httpsPort()));
+    v.put("db.port", String.valueOf(topology.databasePort()));
+    v.put("db.user", credentials.dbUser());
+    v.put("db.password", credentials.dbPassword());
+    v.put("broker.port", String.valueOf(topology.brokerPort()));
+    v.put("broker.user", credentials.brokerUser());
+    v.put("broker.password", credentials.brokerPassword());
+    v.put("admin.password", credentials.adminPassword());
+    v.put("keystore.password", credentials.keystorePassword());
+    v.put("renqueue.node.id", server.name());
+    v.put("renqueue.scheduler.enabled", String.valueOf(server.scheduler()));
+    v.put("worker.enabled", String.valueOf(server.worker()));
+    v.put("worker.slots", String.valueOf(Math.max(1, server.workerSlots())));
+    v.put("renqueue.backends", topology.simulators().stream().map(Topology.Simulator::name).collect(Collectors.joining(",")));
+    for (Topology.Simulator sim : topology.simulators()) {
+      v.put("renqueue.backend." + sim.name() + ".url", sim.baseUrl());
+    }
+    v.putAll(topology.settings());
+    return v;
+  }
+
+  /** Starts every server at once and waits until each reports ready (database and broker up). */
+  void start(Topology topology, StackState state, Duration timeout) {
+    state.put("liberty.servers", topology.servers().stream().map(Topology.Server::name).collect(Collectors.joining(",")));
+    List<CompletableFuture<Void>> starting = new ArrayList<>();
+    for (Topology.Server server : topology.servers()) {
+      starting.add(
+          CompletableFuture.runAsync(
+              () -> {
+                script("start", server.name());
+                if (!Processes.await200(server.url() + "/health/ready", timeout)) {
+                  throw new IllegalStateException(
+                      "Liberty server " + server.name() + " did not become ready within " + timeout.toSeconds()
+                          + " s; see " + serverDir(server.name()).resolve("logs/messages.log"));
+                }
+                LOG.info(() -> "Liberty server " + server.name() + " ready on " + server.url());
+              }));
+    }
+    CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+  }
+
+  void stop(StackState state) {
+    String names = state.get("liberty.servers");
+    if (names == null || names.isBlank()) {
+      return;
+    }
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    for (String name : names.split(",")) {
+      stopping.add(CompletableFuture.runAsync(() -> stopOne(name)));
+    }
+    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private void stopOne(String name) {
+    long pid = libertyPid(name);
+    try {
+      script("stop", name);
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "server stop " + name + " failed: " + e.getMessage());
+    }
+    if (pid > 0 && !Processes.awaitExit(pid, Duration.ofSeconds(30))) {
+      Processes.stop(pid, Duration.ofSeconds(5));
+    }
+    LOG.info(() -> "Liberty server " + name + " stopped");
+  }
+
+  private long libertyPid(String name) {
+    Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+    try {
+      return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).trim()) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void script(String action, String server) {
+    Path script = wlp.resolve("bin/server");
+    script.toFile().setExecutable(true);
+    try {
+      int exit =
+          Processes.run(
+              List.of(script.toString(), action, server),
+              wlp.toFile(),
+              Map.of("JAVA_HOME", System.getProperty("java.home")),
+              wlp.resolve("usr/servers/" + server + "-" + action + ".log").toFile());
+      // 1 from "stop" means it was not running, which is what we want.
+      if (exit != 0 && !(action.equals("stop") && exit == 1)) {
+        throw new IllegalStateException("server " + action + " " + server + " exited with " + exit);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  Path serverDir(String name) {
+    return wlp.resolve("usr/servers").resolve(name);
+  }
+
+  private static String overridesXml(Map<String, String> variables) {
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    xml.append("<!-- Written by the Ren-Queue launcher for this server; regenerated on every start. -->\n<server>\n");
+    variables.forEach(
+        (k, val) -> xml.append("  <variable name=\"").append(escape(k)).append("\" value=\"").append(escape(val)).append("\"/>\n"));
+    return xml.append("</server>\n").toString();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("README.md")) {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}

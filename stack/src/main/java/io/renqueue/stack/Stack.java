@@ -1,0 +1,113 @@
+package io.renqueue.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * Starts and stops the whole local stack: PostgreSQL, Artemis, the backend simulators and the
+ * Liberty servers, all on 127.0.0.1.
+ *
+ * <ul>
+ *   <li>{@code run}: start, print the URLs, stay in the foreground; Ctrl-C or SIGTERM stops
+ *       everything that was started, in order (Liberty, simulators, broker, database).
+ *   <li>{@code start}: start and return, leaving a state file (used before integration tests).
+ *   <li>{@code stop}: stop what the state file names, by PID.
+ * </ul>
+ *
+ * Set RENQUEUE_DB_HOST (with RENQUEUE_DB_PORT/…_PASSWORD) to use an existing PostgreSQL instead of
+ * the embedded one.
+ */
+public final class Stack {
+
+  private static final Logger LOG = Logger.getLogger(Stack.class.getName());
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
+  private final Path dir = Path.of(required("renqueue.stack.dir"));
+  private final Path wlp = Path.of(required("renqueue.stack.wlp"));
+  private final Path artemisHome = Path.of(required("renqueue.stack.artemis-home"));
+  private final Path artifacts = Path.of(required("renqueue.stack.artifacts"));
+  private final Path libertyConfig = Path.of(required("renqueue.stack.liberty-config"));
+  private final Topology topology = Topology.named(System.getProperty("renqueue.stack.topology", "run"));
+  private final LibertyServers liberty = new LibertyServers(wlp, libertyConfig, artifacts);
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length == 0 ? "run" : args[0];
+    Stack stack = new Stack();
+    switch (mode) {
+      case "start" -> stack.start();
+      case "stop" -> stack.stop();
+      case "run" -> stack.run();
+      default -> throw new IllegalArgumentException("Usage: Stack run|start|stop");
+    }
+  }
+
+  void run() throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping Ren-Queue…");
+                  stop();
+                  stopped.countDown();
+                },
+                "renqueue-stack-shutdown"));
+    Credentials credentials = start();
+    System.out.println(Banner.text(topology, credentials));
+    stopped.await();
+  }
+
+  Credentials start() throws Exception {
+    StackState previous = StackState.at(dir);
+    if (previous.exists()) {
+      LOG.warning("A previous stack was not stopped cleanly; stopping what it left running first");
+      stop();
+    }
+    Files.createDirectories(dir);
+    StackState state = StackState.at(dir);
+    state.put("topology", topology.name());
+    Credentials credentials = Credentials.from(System.getenv());
+    try {
+      if (System.getenv("RENQUEUE_DB_HOST") == null) {
+        Database.start(dir.resolve("postgres/data"), topology.databasePort(), credentials, state);
+      }
+      Broker.start(artemisHome, dir.resolve("broker/instance"), topology.brokerPort(), credentials, state);
+      Simulators.start(topology.simulators(), artifacts.resolve("simulator.classpath"), dir, state);
+      liberty.create(topology, credentials);
+      liberty.start(topology, state, READY_TIMEOUT);
+      return credentials;
+    } catch (Exception e) {
+      LOG.severe("Start failed (" + e.getMessage() + "); stopping what was started");
+      stop();
+      throw e;
+    }
+  }
+
+  void stop() {
+    StackState state = StackState.at(dir);
+    if (!state.exists()) {
+      return;
+    }
+    try {
+      state.load();
+      liberty.stop(state);
+      Simulators.stop(topology.simulators(), state);
+      Broker.stop(state);
+      Database.stop(state);
+      state.delete();
+    } catch (Exception e) {
+      LOG.severe("Stopping the stack failed: " + e);
+    }
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      throw new IllegalStateException("System property " + property + " is not set; run the launcher through Maven (see README)");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,76 @@
+package io.renqueue.stack;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the launcher starts: ports, the backend simulators and the Liberty servers with their
+ * roles. {@code run} is the quick start (one API/scheduler server, two GPU worker servers); {@code
+ * test} is what the integration tests run against, on other ports and with short timeouts.
+ */
+public record Topology(
+    String name,
+    int databasePort,
+    int brokerPort,
+    List<Simulator> simulators,
+    List<Server> servers,
+    Map<String, String> settings) {
+
+  /** A simulated OpenAI-compatible backend. */
+  public record Simulator(String name, int port) {
+    public String baseUrl() {
+      return "http://127.0.0.1:" + port + "/v1";
+    }
+  }
+
+  /** A Liberty server: the API/scheduler role, the worker role (with slots), or both. */
+  public record Server(String name, int httpPort, int httpsPort, boolean scheduler, int workerSlots) {
+    public boolean worker() {
+      return workerSlots > 0;
+    }
+
+    public String url() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+  }
+
+  public static Topology named(String name) {
+    return switch (name) {
+      case "run" -> run();
+      case "test" -> test();
+      default -> throw new IllegalArgumentException("Unknown topology '" + name + "' (use run or test)");
+    };
+  }
+
+  static Topology run() {
+    return new Topology(
+        "run",
+        15432,
+        61616,
+        List.of(new Simulator("sim-a", 8091), new Simulator("sim-b", 8092)),
+        List.of(
+            new Server("renqueue-api", 9080, 9443, true, 0),
+            new Server("renqueue-worker-1", 9081, 9444, false, 4),
+            new Server("renqueue-worker-2", 9082, 9445, false, 4)),
+        Map.of());
+  }
+
+  static Topology test() {
+    return new Topology(
+        "test",
+        25432,
+        61626,
+        List.of(new Simulator("sim-a", 18091), new Simulator("sim-b", 18092)),
+        List.of(new Server("it-api", 19080, 19443, true, 0), new Server("it-worker", 19081, 19444, false, 2)),
+        // Short timeouts and sweeps so failure paths finish in seconds.
+        Map.of(
+            "backend.timeout-ms", "1500",
+            "backend.max-retries", "2",
+            "renqueue.worker.lease-seconds", "20",
+            "renqueue.sweep.interval-seconds", "1"));
+  }
+
+  public Server apiServer() {
+    return servers.stream().filter(Server::scheduler).findFirst().orElse(servers.get(0));
+  }
+}

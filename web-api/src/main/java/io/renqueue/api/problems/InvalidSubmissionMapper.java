@@ -1,0 +1,24 @@
+package io.renqueue.api.problems;
+
+import io.renqueue.submission.InvalidSubmissionException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** A submission the parser refused: malformed JSON, or the list of invalid fields. */
+@Provider
+public class InvalidSubmissionMapper implements ExceptionMapper<InvalidSubmissionException> {
+
+  @Context UriInfo uri;
+
+  @Override
+  public Response toResponse(InvalidSubmissionException e) {
+    ProblemType type =
+        e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON
+            ? ProblemType.MALFORMED_JSON
+            : ProblemType.INVALID_REQUEST;
+    return ProblemResponses.of(new Problem(type, e.getMessage(), e.errors()), uri);
+  }
+}
