@@ -85,15 +85,43 @@ final class LibertyServers {
           CompletableFuture.runAsync(
               () -> {
                 script("start", server.name());
-                if (!Processes.await200(server.url() + "/health/ready", timeout)) {
-                  throw new IllegalStateException(
-                      "Liberty server " + server.name() + " did not become ready within " + timeout.toSeconds()
-                          + " s; see " + serverDir(server.name()).resolve("logs/messages.log"));
-                }
+                awaitReady(server, timeout);
                 LOG.info(() -> "Liberty server " + server.name() + " ready on " + server.url());
               }));
     }
     CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private void awaitReady(Topology.Server server, Duration timeout) {
+    Path log = serverDir(server.name()).resolve("logs/messages.log");
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      if (Processes.await200(server.url() + "/health/ready", Duration.ofSeconds(2))) {
+        return;
+      }
+      List<String> failures = applicationFailures(log);
+      if (!failures.isEmpty()) {
+        throw new IllegalStateException(
+            "Ren-Queue did not start on Liberty server " + server.name() + ":\n  " + String.join("\n  ", failures)
+                + "\nSee " + log);
+      }
+    }
+    throw new IllegalStateException(
+        "Liberty server " + server.name() + " did not become ready within " + timeout.toSeconds() + " s; see " + log);
+  }
+
+  /** Liberty's "application could not start" messages, so a broken deployment fails in seconds. */
+  private static List<String> applicationFailures(Path log) {
+    try {
+      return Files.exists(log)
+          ? Files.readAllLines(log).stream()
+              .filter(l -> l.contains("CWWKZ0002E") || l.contains("CWWKZ0106E") || l.contains("CWWKE0701E"))
+              .map(l -> l.length() > 600 ? l.substring(0, 600) + "…" : l)
+              .toList()
+          : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   void stop(StackState state) {

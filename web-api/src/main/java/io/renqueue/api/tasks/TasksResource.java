@@ -84,16 +84,16 @@ public class TasksResource {
   @GET
   @Path("/{id}")
   @Operation(summary = "Read a task")
-  @APIResponse(responseCode = "200", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "404", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(ref = "Task")))
+  @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String get(@PathParam("id") String id) {
     return TaskJson.render(existing(id)).toString();
   }
 
   @GET
   @Operation(summary = "List tasks, newest first", description = "Pass next_cursor back as cursor for the next page.")
-  @APIResponse(responseCode = "200", content = @Content(schema = @Schema(ref = "TaskList")))
-  @APIResponse(responseCode = "400", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(responseCode = "200", description = "One page of tasks", content = @Content(schema = @Schema(ref = "TaskList")))
+  @APIResponse(responseCode = "400", description = "Invalid query parameters", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String list(
       @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED or EXPIRED") @QueryParam("state") String state,
       @Parameter(description = "critical, high, normal, low or batch") @QueryParam("priority") String priority,
@@ -113,7 +113,7 @@ public class TasksResource {
   @Path("/{id}")
   @Operation(summary = "Cancel a queued task")
   @APIResponse(responseCode = "200", description = "Cancelled", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "404", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   @APIResponse(responseCode = "409", description = "Already running or finished", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String cancel(@PathParam("id") String id) {
     CancelOutcome outcome = outcomes.cancel(parseId(id), Tenants.DEFAULT);
