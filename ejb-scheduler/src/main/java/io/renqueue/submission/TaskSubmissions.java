@@ -38,7 +38,7 @@ public class TaskSubmissions {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
       em.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) l")
-          .setParameter(1, tenant + '\u0000' + s.idempotencyKey())
+          .setParameter(1, tenant + '\n' + s.idempotencyKey())
           .getSingleResult();
       Optional<Task> existing = store.findByIdempotencyKey(tenant, s.idempotencyKey());
       if (existing.isPresent()) {

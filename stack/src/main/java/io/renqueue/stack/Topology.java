@@ -62,12 +62,15 @@ public record Topology(
         61626,
         List.of(new Simulator("sim-a", 18091), new Simulator("sim-b", 18092)),
         List.of(new Server("it-api", 19080, 19443, true, 0), new Server("it-worker", 19081, 19444, false, 2)),
-        // Short timeouts and sweeps so failure paths finish in seconds.
+        // Short timeouts and sweeps so failure paths finish in seconds; breakers that never open,
+        // so the retry counts the tests assert are not cut short by an earlier test's failures.
         Map.of(
             "backend.timeout-ms", "1500",
             "backend.max-retries", "2",
             "renqueue.worker.lease-seconds", "20",
-            "renqueue.sweep.interval-seconds", "1"));
+            "renqueue.sweep.interval-seconds", "1",
+            "io.renqueue.backends.PrimaryBackendCall/call/CircuitBreaker/requestVolumeThreshold", "100000",
+            "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold", "100000"));
   }
 
   public Server apiServer() {

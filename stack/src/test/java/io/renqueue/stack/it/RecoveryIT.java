@@ -1,0 +1,72 @@
+package io.renqueue.stack.it;
+
+import static io.renqueue.stack.it.TestStack.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.QueueBrowser;
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A dispatch token may arrive twice or never; the database decides what runs. */
+class RecoveryIT {
+
+  @BeforeEach
+  void healthy() {
+    healthySimulators();
+  }
+
+  @Test
+  void redeliveredDispatchTokensDoNotRunATaskTwice() throws Exception {
+    String prompt = unique("exactly once");
+    String id = submit(prompt, "normal");
+    awaitState(id, "SUCCEEDED");
+
+    try (JMSContext jms = jms().createContext()) {
+      var dispatch = jms.createQueue("renqueue.dispatch");
+      for (int i = 0; i < 3; i++) {
+        jms.createProducer().setPriority(9).send(dispatch, id);
+      }
+      try (QueueBrowser browser = jms.createBrowser(dispatch)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.getEnumeration().hasMoreElements());
+      }
+    }
+    // One more task through the same slots proves the duplicates have been consumed.
+    awaitState(submit(unique("after duplicates"), "batch"), "SUCCEEDED");
+
+    JsonObject task = task(id);
+    assertThat(task.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(task.getInt("attempts")).isEqualTo(1);
+    assertThat(promptCount(SIM_A, prompt) + promptCount(SIM_B, prompt)).isEqualTo(1);
+  }
+
+  @Test
+  void aRunningTaskWhoseWorkerVanishedIsQueuedAgainAndRunsOnce() throws Exception {
+    String prompt = unique("orphaned");
+    UUID id = UUID.randomUUID();
+    try (Connection db = database();
+        PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO task (id, tenant_id, type, model, priority, state, request_json, created_at,"
+                    + " started_at, lease_expires_at, attempts, node_id)"
+                    + " VALUES (?, 'default', 'CHAT', 'sim-small', 'HIGH', 'RUNNING', ?, now(), now(),"
+                    + " now() - interval '1 second', 1, 'vanished-node')")) {
+      insert.setObject(1, id);
+      insert.setString(2, chat(prompt, "high"));
+      insert.executeUpdate();
+    }
+
+    JsonObject done = awaitState(id.toString(), "SUCCEEDED", "FAILED");
+
+    assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(done.getInt("attempts")).isEqualTo(2);
+    assertThat(done.getString("node")).isEqualTo("it-worker");
+    assertThat(promptCount(SIM_A, prompt) + promptCount(SIM_B, prompt)).isEqualTo(1);
+  }
+}

@@ -1,0 +1,152 @@
+package io.renqueue.stack.it;
+
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * The running "test" topology (see {@code Topology.test()}): how integration tests reach the API,
+ * the simulators, the broker and the database that Maven started before them.
+ */
+final class TestStack {
+
+  static final String API = "http://127.0.0.1:19080";
+  static final String WORKER = "http://127.0.0.1:19081";
+  static final String SIM_A = "http://127.0.0.1:18091";
+  static final String SIM_B = "http://127.0.0.1:18092";
+  static final String BROKER_URL = "tcp://127.0.0.1:61626";
+  static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:25432/renqueue";
+  static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestStack() {}
+
+  record Reply(int status, String contentType, String body) {
+    JsonObject json() {
+      return TestStack.json(body);
+    }
+  }
+
+  static Reply post(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(API + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  static Reply get(String urlOrPath) {
+    return send(HttpRequest.newBuilder(URI.create(urlOrPath.startsWith("http") ? urlOrPath : API + urlOrPath)).GET());
+  }
+
+  static Reply delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(API + path)).DELETE());
+  }
+
+  static Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String chat(String prompt, String priority) {
+    return Json.createObjectBuilder()
+        .add("model", "sim-small")
+        .add("priority", priority)
+        .add("messages", Json.createArrayBuilder().add(Json.createObjectBuilder().add("role", "user").add("content", prompt)))
+        .build()
+        .toString();
+  }
+
+  /** Submits a chat task and returns its id. */
+  static String submit(String prompt, String priority) {
+    Reply r = post("/api/v1/tasks", chat(prompt, priority));
+    if (r.status() != 202) {
+      throw new AssertionError("submit answered " + r.status() + ": " + r.body());
+    }
+    return r.json().getString("id");
+  }
+
+  static JsonObject task(String id) {
+    return get("/api/v1/tasks/" + id).json();
+  }
+
+  static JsonObject awaitState(String id, String... states) {
+    List<String> wanted = List.of(states);
+    JsonObject[] last = new JsonObject[1];
+    await()
+        .atMost(TASK_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> wanted.contains((last[0] = task(id)).getString("state")));
+    return last[0];
+  }
+
+  /** Changes a simulator's behaviour (see SimulatorSettings); resets its counters too. */
+  static void simulator(String sim, String settings) {
+    send(HttpRequest.newBuilder(URI.create(sim + "/sim/config")).POST(HttpRequest.BodyPublishers.ofString(settings)));
+    send(HttpRequest.newBuilder(URI.create(sim + "/sim/stats")).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  static void healthySimulators() {
+    String normal = "{\"error_rate\":0,\"hang\":false,\"first_token_ms\":20,\"requests_per_minute\":0,\"error_status\":500}";
+    simulator(SIM_A, normal);
+    simulator(SIM_B, normal);
+  }
+
+  static JsonObject simulatorStats(String sim) {
+    return get(sim + "/sim/stats").json();
+  }
+
+  static long promptCount(String sim, String prompt) {
+    JsonObject prompts = simulatorStats(sim).getJsonObject("prompts");
+    return prompts.containsKey(prompt) ? prompts.getJsonNumber(prompt).longValue() : 0;
+  }
+
+  static ActiveMQConnectionFactory jms() {
+    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER_URL);
+    cf.setUser("renqueue");
+    cf.setPassword("renqueue");
+    return cf;
+  }
+
+  static Connection database() throws SQLException {
+    return DriverManager.getConnection(JDBC_URL, "renqueue", "renqueue");
+  }
+
+  static Path serverLog(String server) {
+    return Path.of(System.getProperty("renqueue.stack.wlp"), "usr/servers", server, "logs/messages.log");
+  }
+
+  static String unique(String what) {
+    return what + " " + UUID.randomUUID();
+  }
+
+  static JsonObject json(String body) {
+    try (var reader = Json.createReader(new StringReader(body))) {
+      JsonValue v = reader.readValue();
+      return v.asJsonObject();
+    }
+  }
+}
