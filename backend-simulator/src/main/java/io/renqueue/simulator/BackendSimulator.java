@@ -260,7 +260,10 @@ public final class BackendSimulator implements AutoCloseable {
       }
       tokens += DeterministicAnswers.countTokens(inputs.get(i));
       data.add(
-          Json.createObjectBuilder().add("object", "embedding").add("index", i).add("embedding", vector));
+          Json.createObjectBuilder()
+              .add("object", "embedding")
+              .add("index", i)
+              .add("embedding", vector));
     }
     json(
         ex,
@@ -269,7 +272,9 @@ public final class BackendSimulator implements AutoCloseable {
             .add("object", "list")
             .add("model", model)
             .add("data", data)
-            .add("usage", Json.createObjectBuilder().add("prompt_tokens", tokens).add("total_tokens", tokens))
+            .add(
+                "usage",
+                Json.createObjectBuilder().add("prompt_tokens", tokens).add("total_tokens", tokens))
             .build());
   }
 
@@ -294,7 +299,13 @@ public final class BackendSimulator implements AutoCloseable {
     var b = Json.createObjectBuilder().add("name", settings.get().name());
     Map<String, AtomicLong> snapshot = new HashMap<>(counters);
     for (String key :
-        List.of("requests_total", "chat_completions", "embeddings", "rate_limited", "errors_injected", "hung")) {
+        List.of(
+            "requests_total",
+            "chat_completions",
+            "embeddings",
+            "rate_limited",
+            "errors_injected",
+            "hung")) {
       b.add(key, snapshot.getOrDefault(key, new AtomicLong()).get());
     }
     var p = Json.createObjectBuilder();
@@ -326,7 +337,8 @@ public final class BackendSimulator implements AutoCloseable {
     }
     if (!d.allowed()) {
       count("rate_limited");
-      ex.getResponseHeaders().set("Retry-After", String.valueOf(Math.max(1, (d.resetMillis() + 999) / 1000)));
+      ex.getResponseHeaders()
+          .set("Retry-After", String.valueOf(Math.max(1, (d.resetMillis() + 999) / 1000)));
       error(ex, 429, "rate_limit_exceeded", "Rate limit reached for requests on " + s.name());
       return false;
     }
@@ -383,7 +395,8 @@ public final class BackendSimulator implements AutoCloseable {
     return s.tokensPerSecond() <= 0 ? 0 : (long) (tokens * 1000 / s.tokensPerSecond());
   }
 
-  private static void error(HttpExchange ex, int status, String type, String message) throws IOException {
+  private static void error(HttpExchange ex, int status, String type, String message)
+      throws IOException {
     json(
         ex,
         status,

@@ -1,8 +1,8 @@
 package io.renqueue.simulator;
 
 /**
- * A fixed one-minute window of requests, the way many providers count requests per minute, so
- * the simulator can answer 429 with honest {@code x-ratelimit-*} headers.
+ * A fixed one-minute window of requests, the way many providers count requests per minute, so the
+ * simulator can answer 429 with honest {@code x-ratelimit-*} headers.
  */
 final class RequestWindow {
 

@@ -30,7 +30,8 @@ public record SimulatorSettings(
     String apiKey) {
 
   public static SimulatorSettings defaults(String name) {
-    return new SimulatorSettings(name, List.of("sim-small", "sim-large"), 20, 0, 0, 500, 0, false, null);
+    return new SimulatorSettings(
+        name, List.of("sim-small", "sim-large"), 20, 0, 0, 500, 0, false, null);
   }
 
   public boolean serves(String model) {
@@ -44,7 +45,8 @@ public record SimulatorSettings(
         d.name,
         args.containsKey("models") ? List.of(args.get("models").split(",")) : d.models,
         Long.parseLong(args.getOrDefault("first-token-ms", String.valueOf(d.firstTokenMs))),
-        Double.parseDouble(args.getOrDefault("tokens-per-second", String.valueOf(d.tokensPerSecond))),
+        Double.parseDouble(
+            args.getOrDefault("tokens-per-second", String.valueOf(d.tokensPerSecond))),
         Double.parseDouble(args.getOrDefault("error-rate", String.valueOf(d.errorRate))),
         Integer.parseInt(args.getOrDefault("error-status", String.valueOf(d.errorStatus))),
         Integer.parseInt(args.getOrDefault("rpm", String.valueOf(d.requestsPerMinute))),
@@ -59,13 +61,19 @@ public record SimulatorSettings(
         patch.containsKey("models")
             ? patch.getJsonArray("models").getValuesAs(JsonString::getString)
             : models,
-        patch.containsKey("first_token_ms") ? patch.getJsonNumber("first_token_ms").longValue() : firstTokenMs,
+        patch.containsKey("first_token_ms")
+            ? patch.getJsonNumber("first_token_ms").longValue()
+            : firstTokenMs,
         patch.containsKey("tokens_per_second")
             ? patch.getJsonNumber("tokens_per_second").doubleValue()
             : tokensPerSecond,
-        patch.containsKey("error_rate") ? patch.getJsonNumber("error_rate").doubleValue() : errorRate,
+        patch.containsKey("error_rate")
+            ? patch.getJsonNumber("error_rate").doubleValue()
+            : errorRate,
         patch.containsKey("error_status") ? patch.getInt("error_status") : errorStatus,
-        patch.containsKey("requests_per_minute") ? patch.getInt("requests_per_minute") : requestsPerMinute,
+        patch.containsKey("requests_per_minute")
+            ? patch.getInt("requests_per_minute")
+            : requestsPerMinute,
         patch.containsKey("hang") ? patch.getBoolean("hang") : hang,
         apiKey);
   }
@@ -91,6 +99,12 @@ public record SimulatorSettings(
     return String.format(
         Locale.ROOT,
         "%s models=%s first-token=%dms tokens/s=%s error-rate=%s rpm=%d hang=%s",
-        name, models, firstTokenMs, tokensPerSecond, errorRate, requestsPerMinute, hang);
+        name,
+        models,
+        firstTokenMs,
+        tokensPerSecond,
+        errorRate,
+        requestsPerMinute,
+        hang);
   }
 }

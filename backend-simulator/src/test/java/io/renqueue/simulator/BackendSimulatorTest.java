@@ -41,9 +41,15 @@ class BackendSimulatorTest {
 
     assertThat(first.statusCode()).isEqualTo(200);
     JsonObject body = json(first.body());
-    String text = body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+    String text =
+        body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     assertThat(text).startsWith("[sim-small] hello there");
-    assertThat(json(second.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+    assertThat(
+            json(second.body())
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content"))
         .isEqualTo(text);
     assertThat(body.getJsonObject("usage").getInt("prompt_tokens")).isEqualTo(2);
   }
@@ -59,11 +65,19 @@ class BackendSimulatorTest {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < events.length - 1; i++) {
       JsonObject chunk = json(events[i].substring("data: ".length()));
-      text.append(chunk.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("content", ""));
+      text.append(
+          chunk
+              .getJsonArray("choices")
+              .getJsonObject(0)
+              .getJsonObject("delta")
+              .getString("content", ""));
     }
     String plain =
         json(post("/v1/chat/completions", CHAT).body())
-            .getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+            .getJsonArray("choices")
+            .getJsonObject(0)
+            .getJsonObject("message")
+            .getString("content");
     assertThat(text.toString()).isEqualTo(plain);
   }
 
@@ -101,7 +115,8 @@ class BackendSimulatorTest {
 
   @Test
   void unknownModelIs404AndCountersShowWhatArrived() throws Exception {
-    assertThat(post("/v1/chat/completions", CHAT.replace("sim-small", "gpt-9")).statusCode()).isEqualTo(404);
+    assertThat(post("/v1/chat/completions", CHAT.replace("sim-small", "gpt-9")).statusCode())
+        .isEqualTo(404);
     post("/v1/chat/completions", CHAT);
     JsonObject stats = json(stats());
     assertThat(stats.getInt("chat_completions")).isEqualTo(2);
@@ -110,16 +125,20 @@ class BackendSimulatorTest {
 
   @Test
   void embeddingsAndModelsFollowTheOpenAiShape() throws Exception {
-    JsonObject e = json(post("/v1/embeddings", "{\"model\":\"sim-small\",\"input\":[\"a\",\"b\"]}").body());
+    JsonObject e =
+        json(post("/v1/embeddings", "{\"model\":\"sim-small\",\"input\":[\"a\",\"b\"]}").body());
     assertThat(e.getJsonArray("data")).hasSize(2);
     assertThat(e.getJsonArray("data").getJsonObject(0).getJsonArray("embedding")).hasSize(16);
     HttpResponse<String> models =
-        http.send(HttpRequest.newBuilder(uri("/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/models")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(json(models.body()).getJsonArray("data")).hasSize(2);
   }
 
   private String stats() throws Exception {
-    return http.send(HttpRequest.newBuilder(uri("/sim/stats")).build(), HttpResponse.BodyHandlers.ofString())
+    return http.send(
+            HttpRequest.newBuilder(uri("/sim/stats")).build(), HttpResponse.BodyHandlers.ofString())
         .body();
   }
 

@@ -17,15 +17,19 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 
 /**
- * Takes task submissions from JMS producers on {@code renqueue.submit}. The message is consumed
- * in the same XA transaction that stores the task (or dead-letters the message), so a submission
- * is accepted exactly once. Unexpected failures propagate: the broker redelivers.
+ * Takes task submissions from JMS producers on {@code renqueue.submit}. The message is consumed in
+ * the same XA transaction that stores the task (or dead-letters the message), so a submission is
+ * accepted exactly once. Unexpected failures propagate: the broker redelivers.
  */
 @MessageDriven(
     name = "JmsSubmissionListener",
     activationConfig = {
-      @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "jms/renqueue/submit"),
-      @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue")
+      @ActivationConfigProperty(
+          propertyName = "destinationLookup",
+          propertyValue = "jms/renqueue/submit"),
+      @ActivationConfigProperty(
+          propertyName = "destinationType",
+          propertyValue = "jakarta.jms.Queue")
     })
 public class JmsSubmissionListener implements MessageListener {
 
@@ -38,7 +42,11 @@ public class JmsSubmissionListener implements MessageListener {
   public void onMessage(Message message) {
     try {
       if (!(message instanceof TextMessage text)) {
-        rejected.reject(message, null, "not-a-text-message", "Send the task as a JMS TextMessage holding JSON.");
+        rejected.reject(
+            message,
+            null,
+            "not-a-text-message",
+            "Send the task as a JMS TextMessage holding JSON.");
         return;
       }
       String body = text.getText();
@@ -56,17 +64,21 @@ public class JmsSubmissionListener implements MessageListener {
   }
 
   private static String reason(InvalidSubmissionException e) {
-    return e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON ? "malformed-json" : "invalid-request";
+    return e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON
+        ? "malformed-json"
+        : "invalid-request";
   }
 
   private static ReplyAddress replyAddress(Message m) throws JMSException {
     if (m.getJMSReplyTo() == null) {
       return null;
     }
-    String correlation = m.getJMSCorrelationID() != null ? m.getJMSCorrelationID() : m.getJMSMessageID();
+    String correlation =
+        m.getJMSCorrelationID() != null ? m.getJMSCorrelationID() : m.getJMSMessageID();
     if (m.getJMSReplyTo() instanceof Topic t) {
       return new ReplyAddress(ReplyAddress.Kind.TOPIC, t.getTopicName(), correlation);
     }
-    return new ReplyAddress(ReplyAddress.Kind.QUEUE, ((Queue) m.getJMSReplyTo()).getQueueName(), correlation);
+    return new ReplyAddress(
+        ReplyAddress.Kind.QUEUE, ((Queue) m.getJMSReplyTo()).getQueueName(), correlation);
   }
 }

@@ -35,7 +35,8 @@ public class RejectedSubmissions {
 
   @Inject private TaskMetrics metrics;
 
-  public void reject(Message original, String body, String reason, String detail) throws JMSException {
+  public void reject(Message original, String body, String reason, String detail)
+      throws JMSException {
     try (JMSContext jms = connectionFactory.createContext()) {
       JMSProducer producer =
           jms.createProducer()
@@ -56,7 +57,9 @@ public class RejectedSubmissions {
       }
     }
     metrics.rejectedSubmission(reason);
-    LOG.warning(() -> "Dead-lettered JMS submission " + messageId(original) + " (" + reason + "): " + detail);
+    LOG.warning(
+        () ->
+            "Dead-lettered JMS submission " + messageId(original) + " (" + reason + "): " + detail);
   }
 
   private static String messageId(Message m) {

@@ -79,7 +79,12 @@ public class TaskMetrics {
     if (s == null) {
       registry.counter(name, new Tag("priority", p.wireName())).inc();
     } else {
-      registry.counter(name, new Tag("priority", p.wireName()), new Tag("state", s.name().toLowerCase(java.util.Locale.ROOT))).inc();
+      registry
+          .counter(
+              name,
+              new Tag("priority", p.wireName()),
+              new Tag("state", s.name().toLowerCase(java.util.Locale.ROOT)))
+          .inc();
     }
   }
 }

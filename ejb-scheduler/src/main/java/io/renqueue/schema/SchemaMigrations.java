@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Brings the database schema up to date when the application starts. Several servers may start
- * at once against one database; a PostgreSQL advisory lock makes them take turns, and the second
- * finds nothing left to do.
+ * Brings the database schema up to date when the application starts. Several servers may start at
+ * once against one database; a PostgreSQL advisory lock makes them take turns, and the second finds
+ * nothing left to do.
  */
 @Singleton
 @Startup
@@ -95,11 +95,15 @@ public class SchemaMigrations {
   }
 
   private static List<String> available() throws IOException {
-    return Arrays.stream(read("index.txt").split("\\R")).map(String::trim).filter(l -> !l.isEmpty()).toList();
+    return Arrays.stream(read("index.txt").split("\\R"))
+        .map(String::trim)
+        .filter(l -> !l.isEmpty())
+        .toList();
   }
 
   private static String read(String name) throws IOException {
-    try (InputStream in = SchemaMigrations.class.getClassLoader().getResourceAsStream(LOCATION + name)) {
+    try (InputStream in =
+        SchemaMigrations.class.getClassLoader().getResourceAsStream(LOCATION + name)) {
       if (in == null) {
         throw new IOException("Missing migration resource " + LOCATION + name);
       }

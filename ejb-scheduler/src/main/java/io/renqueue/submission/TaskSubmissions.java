@@ -37,7 +37,8 @@ public class TaskSubmissions {
     if (s.idempotencyKey() != null) {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
-      em.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) l")
+      em.createNativeQuery(
+              "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) l")
           .setParameter(1, tenant + '\n' + s.idempotencyKey())
           .getSingleResult();
       Optional<Task> existing = store.findByIdempotencyKey(tenant, s.idempotencyKey());
@@ -62,7 +63,15 @@ public class TaskSubmissions {
     em.flush();
     dispatcher.dispatch(task.getId(), task.getPriority());
     metrics.accepted(task.getPriority());
-    LOG.fine(() -> "Accepted task " + task.getId() + " (" + task.getPriority().wireName() + ", " + task.getModel() + ")");
+    LOG.fine(
+        () ->
+            "Accepted task "
+                + task.getId()
+                + " ("
+                + task.getPriority().wireName()
+                + ", "
+                + task.getModel()
+                + ")");
     return new SubmitResult(task, true);
   }
 }

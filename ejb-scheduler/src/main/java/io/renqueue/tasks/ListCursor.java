@@ -13,7 +13,9 @@ public record ListCursor(Instant createdAt, UUID id) {
 
   public String encode() {
     String raw = createdAt.toString() + "|" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Decodes a cursor; throws {@link IllegalArgumentException} for anything not made by encode. */
@@ -21,7 +23,8 @@ public record ListCursor(Instant createdAt, UUID id) {
     try {
       String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       int bar = raw.indexOf('|');
-      return new ListCursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+      return new ListCursor(
+          Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Not a valid cursor: " + token, e);
     }

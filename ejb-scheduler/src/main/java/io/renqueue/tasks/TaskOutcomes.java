@@ -11,8 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * Moves a task into a terminal state and tells whoever waits for it. The state change, the JMS
- * reply and nothing else share one transaction: either the task is terminal and its reply is on
- * its way, or neither.
+ * reply and nothing else share one transaction: either the task is terminal and its reply is on its
+ * way, or neither.
  */
 @Stateless
 public class TaskOutcomes {
@@ -26,7 +26,13 @@ public class TaskOutcomes {
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean succeed(UUID id, int fence, TaskResult result) {
     if (!store.markSucceeded(id, fence, result)) {
-      LOG.warning(() -> "Result for task " + id + " (attempt " + fence + ") discarded: the task is no longer running under that attempt");
+      LOG.warning(
+          () ->
+              "Result for task "
+                  + id
+                  + " (attempt "
+                  + fence
+                  + ") discarded: the task is no longer running under that attempt");
       return false;
     }
     finished(id);
@@ -36,7 +42,13 @@ public class TaskOutcomes {
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean fail(UUID id, int fence, String code, String message, String lastBackend) {
     if (!store.markFailed(id, fence, code, message, lastBackend)) {
-      LOG.warning(() -> "Failure of task " + id + " (attempt " + fence + ") discarded: the task is no longer running under that attempt");
+      LOG.warning(
+          () ->
+              "Failure of task "
+                  + id
+                  + " (attempt "
+                  + fence
+                  + ") discarded: the task is no longer running under that attempt");
       return false;
     }
     finished(id);

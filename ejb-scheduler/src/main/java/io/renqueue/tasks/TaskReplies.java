@@ -20,7 +20,9 @@ public class TaskReplies {
   public void send(ReplyAddress to, String body) {
     try (JMSContext jms = connectionFactory.createContext()) {
       Destination destination =
-          to.kind() == ReplyAddress.Kind.QUEUE ? jms.createQueue(to.name()) : jms.createTopic(to.name());
+          to.kind() == ReplyAddress.Kind.QUEUE
+              ? jms.createQueue(to.name())
+              : jms.createTopic(to.name());
       var producer = jms.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
       if (to.correlationId() != null) {
         producer.setJMSCorrelationID(to.correlationId());

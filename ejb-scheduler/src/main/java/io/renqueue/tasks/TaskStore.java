@@ -31,7 +31,8 @@ public class TaskStore {
 
   public Optional<Task> findByIdempotencyKey(String tenant, String key) {
     return em.createQuery(
-            "SELECT t FROM Task t WHERE t.tenantId = :tenant AND t.idempotencyKey = :key", Task.class)
+            "SELECT t FROM Task t WHERE t.tenantId = :tenant AND t.idempotencyKey = :key",
+            Task.class)
         .setParameter("tenant", tenant)
         .setParameter("key", key)
         .getResultStream()
@@ -50,7 +51,8 @@ public class TaskStore {
       jpql.append(" AND (t.createdAt < :at OR (t.createdAt = :at AND t.id < :id))");
     }
     jpql.append(" ORDER BY t.createdAt DESC, t.id DESC");
-    TypedQuery<Task> q = em.createQuery(jpql.toString(), Task.class).setParameter("tenant", f.tenant());
+    TypedQuery<Task> q =
+        em.createQuery(jpql.toString(), Task.class).setParameter("tenant", f.tenant());
     if (f.state() != null) {
       q.setParameter("state", f.state());
     }
@@ -66,7 +68,8 @@ public class TaskStore {
     }
     List<Task> page = rows.subList(0, f.limit());
     Task last = page.get(page.size() - 1);
-    return new TaskPage(List.copyOf(page), new ListCursor(last.getCreatedAt(), last.getId()).encode());
+    return new TaskPage(
+        List.copyOf(page), new ListCursor(last.getCreatedAt(), last.getId()).encode());
   }
 
   /**
@@ -79,7 +82,9 @@ public class TaskStore {
         em.createNativeQuery(
                 "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
-                    + " WHERE id = ?3 AND state IN (" + sources(TaskState.RUNNING) + ") RETURNING attempts")
+                    + " WHERE id = ?3 AND state IN ("
+                    + sources(TaskState.RUNNING)
+                    + ") RETURNING attempts")
             .setParameter(1, node)
             .setParameter(2, leaseSeconds)
             .setParameter(3, id)
@@ -87,7 +92,8 @@ public class TaskStore {
     if (fence.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
+    return Optional.of(
+        new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
   }
 
   /** RUNNING (under this fence) → SUCCEEDED with the result. False when the claim was lost. */
@@ -150,7 +156,9 @@ public class TaskStore {
             "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
                 + " ORDER BY lease_expires_at LIMIT ?1 FOR UPDATE SKIP LOCKED)"
-                + " AND state IN (" + sources(TaskState.QUEUED) + ") RETURNING id, priority")
+                + " AND state IN ("
+                + sources(TaskState.QUEUED)
+                + ") RETURNING id, priority")
         .setParameter(1, max)
         .getResultList();
   }

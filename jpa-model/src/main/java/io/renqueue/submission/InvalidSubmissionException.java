@@ -3,8 +3,8 @@ package io.renqueue.submission;
 import java.util.List;
 
 /**
- * A submission that cannot become a task. {@link #kind()} tells a malformed document (not JSON,
- * not an object) from a well-formed one with invalid fields; both are the client's fault.
+ * A submission that cannot become a task. {@link #kind()} tells a malformed document (not JSON, not
+ * an object) from a well-formed one with invalid fields; both are the client's fault.
  */
 public class InvalidSubmissionException extends Exception {
 

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a submitted JSON document into a {@link Submission}, or explains every field that is
- * wrong. The same rules apply to REST bodies and JMS text messages.
+ * Turns a submitted JSON document into a {@link Submission}, or explains every field that is wrong.
+ * The same rules apply to REST bodies and JMS text messages.
  */
 public final class SubmissionParser {
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * How urgent a task is. Each level maps to a JMS priority on the single dispatch queue; the
- * broker hands the highest JMS priority to the next free worker slot.
+ * How urgent a task is. Each level maps to a JMS priority on the single dispatch queue; the broker
+ * hands the highest JMS priority to the next free worker slot.
  */
 public enum Priority {
   CRITICAL(9),

@@ -1,8 +1,8 @@
 package io.renqueue.tasks;
 
 /**
- * Where a JMS producer wants the finished task sent: a queue or topic name plus the correlation
- * id to put on the reply. Stored on the task as {@code queue:NAME} / {@code topic:NAME}.
+ * Where a JMS producer wants the finished task sent: a queue or topic name plus the correlation id
+ * to put on the reply. Stored on the task as {@code queue:NAME} / {@code topic:NAME}.
  */
 public record ReplyAddress(Kind kind, String name, String correlationId) {
 

@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One unit of inference work and everything that happened to it. The row is the source of truth:
- * a JMS message only carries the id, and every state change is a guarded update (see {@link
+ * One unit of inference work and everything that happened to it. The row is the source of truth: a
+ * JMS message only carries the id, and every state change is a guarded update (see {@link
  * TaskState}) so duplicate or late messages cannot change a task twice.
  */
 @Entity

@@ -8,8 +8,8 @@ import java.io.StringReader;
 import java.time.Instant;
 
 /**
- * The public JSON shape of a task: what {@code GET /api/v1/tasks/{id}} returns and what a JMS
- * reply carries. One renderer so the two never drift apart.
+ * The public JSON shape of a task: what {@code GET /api/v1/tasks/{id}} returns and what a JMS reply
+ * carries. One renderer so the two never drift apart.
  */
 public final class TaskJson {
 

@@ -4,9 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Where a task is in its life. The graph is the single source of truth for which writes are
- * legal: every state change in the database is guarded by {@link #sourcesOf(TaskState)}, so a
- * terminal task never changes again and two concurrent writers cannot both win.
+ * Where a task is in its life. The graph is the single source of truth for which writes are legal:
+ * every state change in the database is guarded by {@link #sourcesOf(TaskState)}, so a terminal
+ * task never changes again and two concurrent writers cannot both win.
  */
 public enum TaskState {
   QUEUED,

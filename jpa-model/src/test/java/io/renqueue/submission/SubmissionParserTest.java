@@ -36,7 +36,8 @@ class SubmissionParserTest {
 
   @Test
   void priorityDefaultsToNormalAndTypeToChat() throws Exception {
-    Submission s = parser.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    Submission s =
+        parser.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
     assertThat(s.priority()).isEqualTo(Priority.NORMAL);
     assertThat(s.type()).isEqualTo(TaskType.CHAT);
     assertThat(s.idempotencyKey()).isNull();

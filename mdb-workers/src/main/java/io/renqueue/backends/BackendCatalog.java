@@ -58,10 +58,12 @@ public class BackendCatalog {
       String url =
           config
               .getOptionalValue(prefix + "url", String.class)
-              .orElseThrow(() -> new IllegalStateException("Backend " + name + " has no " + prefix + "url"));
+              .orElseThrow(
+                  () -> new IllegalStateException("Backend " + name + " has no " + prefix + "url"));
       String keyVar = config.getOptionalValue(prefix + "api-key-env", String.class).orElse(null);
       String models = config.getOptionalValue(prefix + "models", String.class).orElse("*");
-      long timeoutMs = config.getOptionalValue(prefix + "request-timeout-ms", Long.class).orElse(120_000L);
+      long timeoutMs =
+          config.getOptionalValue(prefix + "request-timeout-ms", Long.class).orElse(120_000L);
       backends.add(
           new BackendConfig(
               name,

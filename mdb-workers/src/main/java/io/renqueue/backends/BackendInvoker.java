@@ -39,7 +39,10 @@ public class BackendInvoker {
       throw new RetryableBackendException("timed out");
     } finally {
       metrics
-          .timer("renqueue.backend.call", new Tag("backend", backend.name()), new Tag("outcome", outcome))
+          .timer(
+              "renqueue.backend.call",
+              new Tag("backend", backend.name()),
+              new Tag("outcome", outcome))
           .update(Duration.ofNanos(System.nanoTime() - start));
     }
   }

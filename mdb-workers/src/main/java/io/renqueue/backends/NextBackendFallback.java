@@ -7,8 +7,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
- * When the primary backend gives up, try the fallback backend; when there is none, or it fails
- * too, give up with a message that names every backend tried and why.
+ * When the primary backend gives up, try the fallback backend; when there is none, or it fails too,
+ * give up with a message that names every backend tried and why.
  */
 public class NextBackendFallback implements FallbackHandler<ChatAnswer> {
 
@@ -19,7 +19,8 @@ public class NextBackendFallback implements FallbackHandler<ChatAnswer> {
     BackendCall call = (BackendCall) context.getParameters()[0];
     noteFailureNotSeenByTheInvoker(call, call.primary(), context.getFailure());
     if (call.fallback() == null) {
-      throw new BackendsExhaustedException(call.log().summary() + " (no fallback backend serves this model)");
+      throw new BackendsExhaustedException(
+          call.log().summary() + " (no fallback backend serves this model)");
     }
     try {
       return fallback.call(call);
@@ -29,7 +30,8 @@ public class NextBackendFallback implements FallbackHandler<ChatAnswer> {
     }
   }
 
-  private static void noteFailureNotSeenByTheInvoker(BackendCall call, BackendConfig backend, Throwable failure) {
+  private static void noteFailureNotSeenByTheInvoker(
+      BackendCall call, BackendConfig backend, Throwable failure) {
     if (failure instanceof CircuitBreakerOpenException) {
       call.log().failed(backend.name(), "circuit open");
     } else if (failure instanceof TimeoutException && call.log().backendsTried().isEmpty()) {

@@ -47,9 +47,11 @@ public class OpenAiChatClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      throw new RetryableBackendException("no answer within " + backend.requestTimeout().toMillis() + " ms");
+      throw new RetryableBackendException(
+          "no answer within " + backend.requestTimeout().toMillis() + " ms");
     } catch (IOException e) {
-      throw new RetryableBackendException("connection failed (" + e.getClass().getSimpleName() + ")");
+      throw new RetryableBackendException(
+          "connection failed (" + e.getClass().getSimpleName() + ")");
     }
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     int status = response.statusCode();
@@ -68,8 +70,10 @@ public class OpenAiChatClient {
       JsonObject choice = json.getJsonArray("choices").getJsonObject(0);
       JsonObject message = choice.getJsonObject("message");
       String text = message.isNull("content") ? "" : message.getString("content");
-      String finish = choice.isNull("finish_reason") ? null : choice.getString("finish_reason", null);
-      JsonObject usage = json.containsKey("usage") && !json.isNull("usage") ? json.getJsonObject("usage") : null;
+      String finish =
+          choice.isNull("finish_reason") ? null : choice.getString("finish_reason", null);
+      JsonObject usage =
+          json.containsKey("usage") && !json.isNull("usage") ? json.getJsonObject("usage") : null;
       return new ChatAnswer(
           backend,
           text,
@@ -78,7 +82,8 @@ public class OpenAiChatClient {
           usage == null ? null : usage.getInt("completion_tokens", 0),
           latencyMs);
     } catch (RuntimeException e) {
-      throw new RetryableBackendException("unreadable answer (" + e.getClass().getSimpleName() + ")");
+      throw new RetryableBackendException(
+          "unreadable answer (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -98,7 +103,9 @@ public class OpenAiChatClient {
   private static String errorMessage(String body) {
     try (var reader = Json.createReader(new StringReader(body))) {
       String message = reader.readObject().getJsonObject("error").getString("message");
-      return message.length() > 200 ? " (" + message.substring(0, 200) + "…)" : " (" + message + ")";
+      return message.length() > 200
+          ? " (" + message.substring(0, 200) + "…)"
+          : " (" + message + ")";
     } catch (RuntimeException e) {
       return "";
     }

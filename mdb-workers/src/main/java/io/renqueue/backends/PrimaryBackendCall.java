@@ -10,11 +10,11 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
- * The call to a task's primary backend. Retries own transient failures only (429, 5xx, timeouts);
- * a 4xx is not retried. When the primary is out of attempts or its breaker is open, the fallback
+ * The call to a task's primary backend. Retries own transient failures only (429, 5xx, timeouts); a
+ * 4xx is not retried. When the primary is out of attempts or its breaker is open, the fallback
  * handler tries the next backend. The broker never retries a backend failure: the worker always
- * records an outcome. Every value here can be overridden through MicroProfile Config, e.g.
- * {@code io.renqueue.backends.PrimaryBackendCall/call/Timeout/value=5000}.
+ * records an outcome. Every value here can be overridden through MicroProfile Config, e.g. {@code
+ * io.renqueue.backends.PrimaryBackendCall/call/Timeout/value=5000}.
  */
 @ApplicationScoped
 public class PrimaryBackendCall {

@@ -13,14 +13,18 @@ import java.util.UUID;
 /**
  * A worker slot. Each MDB instance takes one dispatch token at a time from the prioritized queue
  * (the activation spec's maxSession is the node's slot count) and runs that task to its end. No
- * transaction spans the backend call; the token is acknowledged when the task has an outcome, so
- * a worker that dies mid-task leaves a token the broker redelivers.
+ * transaction spans the backend call; the token is acknowledged when the task has an outcome, so a
+ * worker that dies mid-task leaves a token the broker redelivers.
  */
 @MessageDriven(
     name = "TaskDispatchListener",
     activationConfig = {
-      @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "jms/renqueue/dispatch"),
-      @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue")
+      @ActivationConfigProperty(
+          propertyName = "destinationLookup",
+          propertyValue = "jms/renqueue/dispatch"),
+      @ActivationConfigProperty(
+          propertyName = "destinationType",
+          propertyValue = "jakarta.jms.Queue")
     })
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class TaskDispatchListener implements MessageListener {

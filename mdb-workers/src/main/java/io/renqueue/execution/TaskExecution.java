@@ -1,9 +1,9 @@
 package io.renqueue.execution;
 
+import io.renqueue.backends.AttemptLog;
 import io.renqueue.backends.BackendCall;
 import io.renqueue.backends.BackendCatalog;
 import io.renqueue.backends.BackendConfig;
-import io.renqueue.backends.AttemptLog;
 import io.renqueue.backends.BackendException;
 import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PrimaryBackendCall;
@@ -63,7 +63,11 @@ public class TaskExecution {
           taskId,
           fence,
           "no_backend",
-          "No configured backend serves model '" + task.getModel() + "' (configured: " + catalog.configured() + ")",
+          "No configured backend serves model '"
+              + task.getModel()
+              + "' (configured: "
+              + catalog.configured()
+              + ")",
           null);
       return;
     }

@@ -15,7 +15,8 @@ class AttemptLogTest {
     log.failed("sim-b", "connection failed (ConnectException)");
 
     assertThat(log.summary())
-        .isEqualTo("sim-a: HTTP 500 ×2, timed out after 2001 ms; sim-b: connection failed (ConnectException)");
+        .isEqualTo(
+            "sim-a: HTTP 500 ×2, timed out after 2001 ms; sim-b: connection failed (ConnectException)");
     assertThat(log.backendsTried()).containsExactly("sim-a", "sim-b");
     assertThat(log.lastBackend()).isEqualTo("sim-b");
   }

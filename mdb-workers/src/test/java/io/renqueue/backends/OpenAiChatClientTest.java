@@ -31,7 +31,8 @@ class OpenAiChatClientTest {
         new BackendSimulator(
                 "127.0.0.1",
                 0,
-                new SimulatorSettings("sim", List.of("sim-small"), 0, 0, 0, 500, 0, false, "sk-test"))
+                new SimulatorSettings(
+                    "sim", List.of("sim-small"), 0, 0, 0, 500, 0, false, "sk-test"))
             .start();
   }
 
@@ -41,7 +42,8 @@ class OpenAiChatClientTest {
   }
 
   private BackendConfig backend(String key) {
-    return new BackendConfig("sim", "http://127.0.0.1:" + sim.port() + "/v1/", key, Set.of("*"), Duration.ofMillis(800));
+    return new BackendConfig(
+        "sim", "http://127.0.0.1:" + sim.port() + "/v1/", key, Set.of("*"), Duration.ofMillis(800));
   }
 
   @Test
@@ -86,7 +88,9 @@ class OpenAiChatClientTest {
 
   @Test
   void aClosedPortIsARetryableConnectionFailure() {
-    BackendConfig closed = new BackendConfig("gone", "http://127.0.0.1:1/v1", null, Set.of("*"), Duration.ofSeconds(1));
+    BackendConfig closed =
+        new BackendConfig(
+            "gone", "http://127.0.0.1:1/v1", null, Set.of("*"), Duration.ofSeconds(1));
     assertThatThrownBy(() -> client.complete(closed, REQUEST))
         .isInstanceOf(RetryableBackendException.class)
         .hasMessageContaining("connection failed");

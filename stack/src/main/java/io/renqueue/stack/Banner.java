@@ -10,9 +10,14 @@ final class Banner {
   static String text(Topology t, Credentials c) {
     Topology.Server api = t.apiServer();
     String workers =
-        t.servers().stream().filter(Topology.Server::worker).map(s -> s.url() + "/health").collect(Collectors.joining(", "));
+        t.servers().stream()
+            .filter(Topology.Server::worker)
+            .map(s -> s.url() + "/health")
+            .collect(Collectors.joining(", "));
     String backends =
-        t.simulators().stream().map(s -> s.name() + " " + s.baseUrl()).collect(Collectors.joining(", "));
+        t.simulators().stream()
+            .map(s -> s.name() + " " + s.baseUrl())
+            .collect(Collectors.joining(", "));
     return String.join(
         "\n",
         "",
@@ -21,14 +26,29 @@ final class Banner {
         "  OpenAPI UI     " + api.url() + "/openapi/ui",
         "  Metrics        " + api.url() + "/metrics",
         "  Health         " + api.url() + "/health",
-        "  Admin Center   https://127.0.0.1:" + api.httpsPort() + "/adminCenter  (user admin, password " + c.adminPassword() + ")",
+        "  Admin Center   https://127.0.0.1:"
+            + api.httpsPort()
+            + "/adminCenter  (user admin, password "
+            + c.adminPassword()
+            + ")",
         "  Workers        " + workers,
-        "  JMS broker     tcp://127.0.0.1:" + t.brokerPort() + "  (user " + c.brokerUser() + ", password " + c.brokerPassword()
+        "  JMS broker     tcp://127.0.0.1:"
+            + t.brokerPort()
+            + "  (user "
+            + c.brokerUser()
+            + ", password "
+            + c.brokerPassword()
             + "; submit to queue renqueue.submit)",
-        "  Database       jdbc:postgresql://127.0.0.1:" + t.databasePort() + "/renqueue  (user " + c.dbUser() + ")",
+        "  Database       jdbc:postgresql://127.0.0.1:"
+            + t.databasePort()
+            + "/renqueue  (user "
+            + c.dbUser()
+            + ")",
         "  Backends       " + backends,
         "",
-        "Try:  curl -s -X POST " + api.url() + "/api/v1/tasks -H 'Content-Type: application/json' \\",
+        "Try:  curl -s -X POST "
+            + api.url()
+            + "/api/v1/tasks -H 'Content-Type: application/json' \\",
         "        -d '{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'",
         "",
         "Press Ctrl-C to stop everything.",

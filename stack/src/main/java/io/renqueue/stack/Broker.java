@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * A real Apache ActiveMQ Artemis broker from the distribution Maven unpacked: a fresh instance
- * (no journal left from an earlier run) configured by our broker.xml, run as a child process.
+ * A real Apache ActiveMQ Artemis broker from the distribution Maven unpacked: a fresh instance (no
+ * journal left from an earlier run) configured by our broker.xml, run as a child process.
  */
 final class Broker {
 
@@ -20,7 +20,8 @@ final class Broker {
 
   private Broker() {}
 
-  static void start(Path artemisHome, Path instance, int port, Credentials credentials, StackState state)
+  static void start(
+      Path artemisHome, Path instance, int port, Credentials credentials, StackState state)
       throws IOException, InterruptedException {
     Processes.requireFree("Artemis", port);
     Database.deleteRecursively(instance);
@@ -31,12 +32,28 @@ final class Broker {
     int created =
         Processes.run(
             List.of(
-                cli.toString(), "create", instance.toString(),
-                "--host", "127.0.0.1", "--default-port", String.valueOf(port),
-                "--user", credentials.brokerUser(), "--password", credentials.brokerPassword(),
-                "--require-login", "--silent", "--no-web", "--no-autotune", "--force",
-                "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
-                "--java-memory", "512M"),
+                cli.toString(),
+                "create",
+                instance.toString(),
+                "--host",
+                "127.0.0.1",
+                "--default-port",
+                String.valueOf(port),
+                "--user",
+                credentials.brokerUser(),
+                "--password",
+                credentials.brokerPassword(),
+                "--require-login",
+                "--silent",
+                "--no-web",
+                "--no-autotune",
+                "--force",
+                "--no-amqp-acceptor",
+                "--no-mqtt-acceptor",
+                "--no-stomp-acceptor",
+                "--no-hornetq-acceptor",
+                "--java-memory",
+                "512M"),
             artemisHome.toFile(),
             Map.of("JAVA_HOME", System.getProperty("java.home")),
             log.toFile());
@@ -67,7 +84,8 @@ final class Broker {
 
   private static String brokerXml(int port) throws IOException {
     try (InputStream in = Broker.class.getResourceAsStream("/broker/broker.xml")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@PORT@", String.valueOf(port));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("@PORT@", String.valueOf(port));
     }
   }
 }

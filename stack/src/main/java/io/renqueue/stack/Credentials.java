@@ -11,7 +11,12 @@ import java.util.Map;
  * JMS producers can connect; the admin and keystore passwords are generated per run.
  */
 record Credentials(
-    String dbUser, String dbPassword, String brokerUser, String brokerPassword, String adminPassword, String keystorePassword) {
+    String dbUser,
+    String dbPassword,
+    String brokerUser,
+    String brokerPassword,
+    String adminPassword,
+    String keystorePassword) {
 
   static Credentials from(Map<String, String> env) {
     return new Credentials(

@@ -20,7 +20,8 @@ final class Database {
 
   private Database() {}
 
-  static void start(Path dataDir, int port, Credentials credentials, StackState state) throws IOException, SQLException {
+  static void start(Path dataDir, int port, Credentials credentials, StackState state)
+      throws IOException, SQLException {
     Processes.requireFree("PostgreSQL", port);
     deleteRecursively(dataDir);
     Files.createDirectories(dataDir.getParent());
@@ -34,15 +35,24 @@ final class Database {
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_prepared_transactions", "64")
             .setServerConfig("max_connections", "200")
-            .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
-            .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
+            .setOutputRedirector(
+                java.lang.ProcessBuilder.Redirect.appendTo(
+                    dataDir.resolveSibling("postgres.log").toFile()))
+            .setErrorRedirector(
+                java.lang.ProcessBuilder.Redirect.appendTo(
+                    dataDir.resolveSibling("postgres.log").toFile()))
             .start();
     long pid = postmasterPid(dataDir);
     state.put("postgres.pid", pid);
     state.put("postgres.datadir", dataDir);
     try (Connection c = pg.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE ROLE " + credentials.dbUser() + " LOGIN PASSWORD '" + credentials.dbPassword().replace("'", "''") + "'");
+      s.execute(
+          "CREATE ROLE "
+              + credentials.dbUser()
+              + " LOGIN PASSWORD '"
+              + credentials.dbPassword().replace("'", "''")
+              + "'");
       s.execute("CREATE DATABASE renqueue OWNER " + credentials.dbUser());
     }
     LOG.info(() -> "PostgreSQL ready on 127.0.0.1:" + port + " (pid " + pid + ")");

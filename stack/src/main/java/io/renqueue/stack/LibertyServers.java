@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Creates one Liberty server per topology entry from liberty-config/ (the same files a production
- * install uses), writes its role and endpoints as variables in configDropins/overrides, and
- * starts and stops it with Liberty's own {@code server} script.
+ * install uses), writes its role and endpoints as variables in configDropins/overrides, and starts
+ * and stops it with Liberty's own {@code server} script.
  */
 final class LibertyServers {
 
@@ -42,17 +42,30 @@ final class LibertyServers {
       copyTree(libertyConfig, dir);
       Files.createDirectories(dir.resolve("apps"));
       Files.createDirectories(dir.resolve("resources"));
-      Files.copy(artifacts.resolve("renqueue.ear"), dir.resolve("apps/renqueue.ear"), StandardCopyOption.REPLACE_EXISTING);
-      Files.copy(artifacts.resolve("artemis-ra.rar"), dir.resolve("resources/artemis-ra.rar"), StandardCopyOption.REPLACE_EXISTING);
-      Files.copy(artifacts.resolve("postgresql.jar"), dir.resolve("resources/postgresql.jar"), StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(dir.resolve("jvm.options"), "-Xms128m\n-Xmx512m\n-XX:+ExitOnOutOfMemoryError\n");
+      Files.copy(
+          artifacts.resolve("renqueue.ear"),
+          dir.resolve("apps/renqueue.ear"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          artifacts.resolve("artemis-ra.rar"),
+          dir.resolve("resources/artemis-ra.rar"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          artifacts.resolve("postgresql.jar"),
+          dir.resolve("resources/postgresql.jar"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(
+          dir.resolve("jvm.options"), "-Xms128m\n-Xmx512m\n-XX:+ExitOnOutOfMemoryError\n");
       Path overrides = dir.resolve("configDropins/overrides");
       Files.createDirectories(overrides);
-      Files.writeString(overrides.resolve("renqueue-stack.xml"), overridesXml(variables(topology, server, credentials)));
+      Files.writeString(
+          overrides.resolve("renqueue-stack.xml"),
+          overridesXml(variables(topology, server, credentials)));
     }
   }
 
-  static Map<String, String> variables(Topology topology, Topology.Server server, Credentials credentials) {
+  static Map<String, String> variables(
+      Topology topology, Topology.Server server, Credentials credentials) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("http.port", String.valueOf(server.httpPort()));
     v.put("https.port", String.valueOf(server.httpsPort()));
@@ -68,7 +81,11 @@ final class LibertyServers {
     v.put("renqueue.scheduler.enabled", String.valueOf(server.scheduler()));
     v.put("worker.enabled", String.valueOf(server.worker()));
     v.put("worker.slots", String.valueOf(Math.max(1, server.workerSlots())));
-    v.put("renqueue.backends", topology.simulators().stream().map(Topology.Simulator::name).collect(Collectors.joining(",")));
+    v.put(
+        "renqueue.backends",
+        topology.simulators().stream()
+            .map(Topology.Simulator::name)
+            .collect(Collectors.joining(",")));
     for (Topology.Simulator sim : topology.simulators()) {
       v.put("renqueue.backend." + sim.name() + ".url", sim.baseUrl());
     }
@@ -78,7 +95,9 @@ final class LibertyServers {
 
   /** Starts every server at once and waits until each reports ready (database and broker up). */
   void start(Topology topology, StackState state, Duration timeout) {
-    state.put("liberty.servers", topology.servers().stream().map(Topology.Server::name).collect(Collectors.joining(",")));
+    state.put(
+        "liberty.servers",
+        topology.servers().stream().map(Topology.Server::name).collect(Collectors.joining(",")));
     List<CompletableFuture<Void>> starting = new ArrayList<>();
     for (Topology.Server server : topology.servers()) {
       starting.add(
@@ -102,12 +121,21 @@ final class LibertyServers {
       List<String> failures = applicationFailures(log);
       if (!failures.isEmpty()) {
         throw new IllegalStateException(
-            "Ren-Queue did not start on Liberty server " + server.name() + ":\n  " + String.join("\n  ", failures)
-                + "\nSee " + log);
+            "Ren-Queue did not start on Liberty server "
+                + server.name()
+                + ":\n  "
+                + String.join("\n  ", failures)
+                + "\nSee "
+                + log);
       }
     }
     throw new IllegalStateException(
-        "Liberty server " + server.name() + " did not become ready within " + timeout.toSeconds() + " s; see " + log);
+        "Liberty server "
+            + server.name()
+            + " did not become ready within "
+            + timeout.toSeconds()
+            + " s; see "
+            + log);
   }
 
   /** Liberty's "application could not start" messages, so a broken deployment fails in seconds. */
@@ -115,7 +143,11 @@ final class LibertyServers {
     try {
       return Files.exists(log)
           ? Files.readAllLines(log).stream()
-              .filter(l -> l.contains("CWWKZ0002E") || l.contains("CWWKZ0106E") || l.contains("CWWKE0701E"))
+              .filter(
+                  l ->
+                      l.contains("CWWKZ0002E")
+                          || l.contains("CWWKZ0106E")
+                          || l.contains("CWWKE0701E"))
               .map(l -> l.length() > 600 ? l.substring(0, 600) + "…" : l)
               .toList()
           : List.of();
@@ -185,9 +217,15 @@ final class LibertyServers {
 
   private static String overridesXml(Map<String, String> variables) {
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.append("<!-- Written by the Ren-Queue launcher for this server; regenerated on every start. -->\n<server>\n");
+    xml.append(
+        "<!-- Written by the Ren-Queue launcher for this server; regenerated on every start. -->\n<server>\n");
     variables.forEach(
-        (k, val) -> xml.append("  <variable name=\"").append(escape(k)).append("\" value=\"").append(escape(val)).append("\"/>\n"));
+        (k, val) ->
+            xml.append("  <variable name=\"")
+                .append(escape(k))
+                .append("\" value=\"")
+                .append(escape(val))
+                .append("\"/>\n"));
     return xml.append("</server>\n").toString();
   }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** Small helpers for starting, watching and stopping OS processes and ports. */
 final class Processes {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Processes() {}
 
@@ -32,7 +33,10 @@ final class Processes {
   static void requireFree(String what, int port) {
     if (portOpen(port)) {
       throw new IllegalStateException(
-          what + " needs port " + port + " on 127.0.0.1, but something is already listening there."
+          what
+              + " needs port "
+              + port
+              + " on 127.0.0.1, but something is already listening there."
               + " Stop it (an earlier run?) and try again.");
     }
   }
@@ -44,7 +48,8 @@ final class Processes {
         throw new IllegalStateException(what + " exited before it opened port " + port);
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(what + " did not open port " + port + " within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            what + " did not open port " + port + " within " + timeout.toSeconds() + " s");
       }
       pause(200);
     }
@@ -114,7 +119,8 @@ final class Processes {
     }
   }
 
-  static int run(List<String> command, java.io.File dir, java.util.Map<String, String> env, java.io.File log)
+  static int run(
+      List<String> command, java.io.File dir, java.util.Map<String, String> env, java.io.File log)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir).redirectErrorStream(true);
     pb.environment().putAll(env);

@@ -15,7 +15,8 @@ final class Simulators {
 
   private Simulators() {}
 
-  static void start(List<Topology.Simulator> sims, Path classpathFile, Path logDir, StackState state)
+  static void start(
+      List<Topology.Simulator> sims, Path classpathFile, Path logDir, StackState state)
       throws IOException {
     String classpath = Files.readString(classpathFile).trim();
     List<Process> started = new ArrayList<>();
@@ -28,20 +29,27 @@ final class Simulators {
                   "-cp",
                   classpath,
                   "io.renqueue.simulator.BackendSimulator",
-                  "--port", String.valueOf(sim.port()),
-                  "--name", sim.name(),
-                  "--models", "*",
-                  "--first-token-ms", "20",
-                  "--tokens-per-second", "0")
+                  "--port",
+                  String.valueOf(sim.port()),
+                  "--name",
+                  sim.name(),
+                  "--models",
+                  "*",
+                  "--first-token-ms",
+                  "20",
+                  "--tokens-per-second",
+                  "0")
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(sim.name() + ".log").toFile()))
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(logDir.resolve(sim.name() + ".log").toFile()))
               .start();
       state.put("simulator." + sim.name() + ".pid", p.pid());
       started.add(p);
     }
     for (int i = 0; i < sims.size(); i++) {
       Topology.Simulator sim = sims.get(i);
-      Processes.awaitPort("Simulator " + sim.name(), sim.port(), Duration.ofSeconds(30), started.get(i).toHandle());
+      Processes.awaitPort(
+          "Simulator " + sim.name(), sim.port(), Duration.ofSeconds(30), started.get(i).toHandle());
       LOG.info(() -> "Backend simulator " + sim.name() + " ready on " + sim.baseUrl());
     }
   }

@@ -30,7 +30,8 @@ public final class Stack {
   private final Path artemisHome = Path.of(required("renqueue.stack.artemis-home"));
   private final Path artifacts = Path.of(required("renqueue.stack.artifacts"));
   private final Path libertyConfig = Path.of(required("renqueue.stack.liberty-config"));
-  private final Topology topology = Topology.named(System.getProperty("renqueue.stack.topology", "run"));
+  private final Topology topology =
+      Topology.named(System.getProperty("renqueue.stack.topology", "run"));
   private final LibertyServers liberty = new LibertyServers(wlp, libertyConfig, artifacts);
 
   public static void main(String[] args) throws Exception {
@@ -74,7 +75,8 @@ public final class Stack {
       if (System.getenv("RENQUEUE_DB_HOST") == null) {
         Database.start(dir.resolve("postgres/data"), topology.databasePort(), credentials, state);
       }
-      Broker.start(artemisHome, dir.resolve("broker/instance"), topology.brokerPort(), credentials, state);
+      Broker.start(
+          artemisHome, dir.resolve("broker/instance"), topology.brokerPort(), credentials, state);
       Simulators.start(topology.simulators(), artifacts.resolve("simulator.classpath"), dir, state);
       liberty.create(topology, credentials);
       liberty.start(topology, state, READY_TIMEOUT);
@@ -106,7 +108,10 @@ public final class Stack {
   private static String required(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("System property " + property + " is not set; run the launcher through Maven (see README)");
+      throw new IllegalStateException(
+          "System property "
+              + property
+              + " is not set; run the launcher through Maven (see README)");
     }
     return value;
   }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the launcher starts: ports, the backend simulators and the Liberty servers with their
- * roles. {@code run} is the quick start (one API/scheduler server, two GPU worker servers); {@code
- * test} is what the integration tests run against, on other ports and with short timeouts.
+ * What the launcher starts: ports, the backend simulators and the Liberty servers with their roles.
+ * {@code run} is the quick start (one API/scheduler server, two GPU worker servers); {@code test}
+ * is what the integration tests run against, on other ports and with short timeouts.
  */
 public record Topology(
     String name,
@@ -24,7 +24,8 @@ public record Topology(
   }
 
   /** A Liberty server: the API/scheduler role, the worker role (with slots), or both. */
-  public record Server(String name, int httpPort, int httpsPort, boolean scheduler, int workerSlots) {
+  public record Server(
+      String name, int httpPort, int httpsPort, boolean scheduler, int workerSlots) {
     public boolean worker() {
       return workerSlots > 0;
     }
@@ -38,7 +39,8 @@ public record Topology(
     return switch (name) {
       case "run" -> run();
       case "test" -> test();
-      default -> throw new IllegalArgumentException("Unknown topology '" + name + "' (use run or test)");
+      default ->
+          throw new IllegalArgumentException("Unknown topology '" + name + "' (use run or test)");
     };
   }
 
@@ -61,7 +63,9 @@ public record Topology(
         25432,
         61626,
         List.of(new Simulator("sim-a", 18091), new Simulator("sim-b", 18092)),
-        List.of(new Server("it-api", 19080, 19443, true, 0), new Server("it-worker", 19081, 19444, false, 2)),
+        List.of(
+            new Server("it-api", 19080, 19443, true, 0),
+            new Server("it-worker", 19081, 19444, false, 2)),
         // Short timeouts and sweeps so failure paths finish in seconds; breakers that never open,
         // so the retry counts the tests assert are not cut short by an earlier test's failures.
         Map.of(
@@ -69,8 +73,10 @@ public record Topology(
             "backend.max-retries", "2",
             "renqueue.worker.lease-seconds", "20",
             "renqueue.sweep.interval-seconds", "1",
-            "io.renqueue.backends.PrimaryBackendCall/call/CircuitBreaker/requestVolumeThreshold", "100000",
-            "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold", "100000"));
+            "io.renqueue.backends.PrimaryBackendCall/call/CircuitBreaker/requestVolumeThreshold",
+                "100000",
+            "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold",
+                "100000"));
   }
 
   public Server apiServer() {

@@ -24,9 +24,18 @@ class BadInputIT {
         Arguments.of("not an object", "[1,2,3]", 400, "malformed-json"),
         Arguments.of("empty body", "", 400, "malformed-json"),
         Arguments.of("missing messages", "{\"model\":\"sim-small\"}", 400, "invalid-request"),
-        Arguments.of("empty messages", "{\"model\":\"sim-small\",\"messages\":[]}", 400, "invalid-request"),
-        Arguments.of("unknown priority", "{\"model\":\"sim-small\",\"priority\":\"asap\"," + msgs + "}", 400, "invalid-request"),
-        Arguments.of("unknown type", "{\"type\":\"video\",\"model\":\"sim-small\"," + msgs + "}", 400, "invalid-request"),
+        Arguments.of(
+            "empty messages", "{\"model\":\"sim-small\",\"messages\":[]}", 400, "invalid-request"),
+        Arguments.of(
+            "unknown priority",
+            "{\"model\":\"sim-small\",\"priority\":\"asap\"," + msgs + "}",
+            400,
+            "invalid-request"),
+        Arguments.of(
+            "unknown type",
+            "{\"type\":\"video\",\"model\":\"sim-small\"," + msgs + "}",
+            400,
+            "invalid-request"),
         Arguments.of("missing model", "{" + msgs + "}", 400, "invalid-request"));
   }
 
@@ -40,7 +49,8 @@ class BadInputIT {
   void invalidFieldsAreListedOneByOne() {
     Reply r = post("/api/v1/tasks", "{\"priority\":\"asap\",\"messages\":[]}");
     assertProblem(r, 400, "invalid-request");
-    assertThat(r.json().getJsonArray("errors")).extracting(e -> e.asJsonObject().getString("field"))
+    assertThat(r.json().getJsonArray("errors"))
+        .extracting(e -> e.asJsonObject().getString("field"))
         .containsExactlyInAnyOrder("model", "priority", "messages");
   }
 
@@ -61,13 +71,19 @@ class BadInputIT {
   @Test
   void wrongMediaTypeAndMethodAreProblems() {
     assertProblem(
-        send(HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks")).header("Content-Type", "text/plain")
-            .POST(HttpRequest.BodyPublishers.ofString("{}"))),
-        415, "unsupported-media-type");
+        send(
+            HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))),
+        415,
+        "unsupported-media-type");
     assertProblem(
-        send(HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks")).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString("{}"))),
-        405, "method-not-allowed");
+        send(
+            HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}"))),
+        405,
+        "method-not-allowed");
   }
 
   @Test

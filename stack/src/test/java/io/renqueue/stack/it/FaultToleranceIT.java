@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Backend failures on the real worker path: retries for transient errors only, the fallback
- * backend, and a FAILED task that names every backend tried. The test topology allows 2 retries
- * per backend and a 1.5 s timeout per attempt.
+ * backend, and a FAILED task that names every backend tried. The test topology allows 2 retries per
+ * backend and a 1.5 s timeout per attempt.
  */
 class FaultToleranceIT {
 

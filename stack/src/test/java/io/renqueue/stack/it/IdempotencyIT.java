@@ -31,10 +31,11 @@ class IdempotencyIT {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      Callable<Reply> post = () -> {
-        go.await();
-        return post("/api/v1/tasks", body);
-      };
+      Callable<Reply> post =
+          () -> {
+            go.await();
+            return post("/api/v1/tasks", body);
+          };
       replies.add(pool.submit(post));
     }
     go.countDown();
@@ -46,9 +47,12 @@ class IdempotencyIT {
 
     assertThat(results).extracting(Reply::status).containsOnly(200, 202);
     assertThat(results).filteredOn(r -> r.status() == 202).hasSize(1);
-    assertThat(results).extracting(r -> r.json().getString("id")).containsOnly(results.get(0).json().getString("id"));
+    assertThat(results)
+        .extracting(r -> r.json().getString("id"))
+        .containsOnly(results.get(0).json().getString("id"));
     try (Connection db = database();
-        PreparedStatement q = db.prepareStatement("SELECT count(*) FROM task WHERE idempotency_key = ?")) {
+        PreparedStatement q =
+            db.prepareStatement("SELECT count(*) FROM task WHERE idempotency_key = ?")) {
       q.setString(1, key);
       try (ResultSet rs = q.executeQuery()) {
         rs.next();
@@ -61,7 +65,11 @@ class IdempotencyIT {
   @Test
   void resubmittingLaterReturnsTheFinishedTaskWith200() {
     String key = "key-" + UUID.randomUUID();
-    String body = Json.createObjectBuilder(json(chat(unique("again"), "low"))).add("idempotency_key", key).build().toString();
+    String body =
+        Json.createObjectBuilder(json(chat(unique("again"), "low")))
+            .add("idempotency_key", key)
+            .build()
+            .toString();
     String id = post("/api/v1/tasks", body).json().getString("id");
     awaitState(id, "SUCCEEDED");
 

@@ -24,7 +24,8 @@ class JmsSubmissionIT {
   }
 
   @Test
-  void aTextMessageBecomesATaskAndTheFinalTaskIsSentToReplyToWithTheCorrelationId() throws Exception {
+  void aTextMessageBecomesATaskAndTheFinalTaskIsSentToReplyToWithTheCorrelationId()
+      throws Exception {
     String prompt = unique("over JMS");
     try (JMSContext jms = jms().createContext()) {
       TemporaryQueue replies = jms.createTemporaryQueue();
@@ -40,7 +41,8 @@ class JmsSubmissionIT {
       JsonObject task = json(reply.getBody(String.class));
       assertThat(task.getString("state")).isEqualTo("SUCCEEDED");
       assertThat(task.getString("priority")).isEqualTo("high");
-      assertThat(task.getJsonObject("result").getString("text")).startsWith("[sim-small] " + prompt);
+      assertThat(task.getJsonObject("result").getString("text"))
+          .startsWith("[sim-small] " + prompt);
     }
   }
 
@@ -67,21 +69,27 @@ class JmsSubmissionIT {
       var submit = jms.createQueue("renqueue.submit");
       TextMessage malformed = jms.createTextMessage("{this is not json");
       malformed.setJMSCorrelationID(malformedId);
-      TextMessage invalid = jms.createTextMessage("{\"model\":\"sim-small\",\"priority\":\"urgent\",\"messages\":[]}");
+      TextMessage invalid =
+          jms.createTextMessage(
+              "{\"model\":\"sim-small\",\"priority\":\"urgent\",\"messages\":[]}");
       invalid.setJMSCorrelationID(invalidId);
       jms.createProducer().send(submit, malformed).send(submit, invalid);
 
       assertDeadLettered(jms, malformedId, "malformed-json", "{this is not json");
       Message dead = assertDeadLettered(jms, invalidId, "invalid-request", null);
-      assertThat(dead.getStringProperty("renqueue_rejection_detail")).contains("priority", "messages");
+      assertThat(dead.getStringProperty("renqueue_rejection_detail"))
+          .contains("priority", "messages");
     }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> rejectedCount(API) + rejectedCount(WORKER) >= 2);
   }
 
-  private static Message assertDeadLettered(JMSContext jms, String correlation, String reason, String body) throws Exception {
-    try (JMSConsumer dlq = jms.createConsumer(jms.createQueue("renqueue.submit.dlq"), "JMSCorrelationID = '" + correlation + "'")) {
+  private static Message assertDeadLettered(
+      JMSContext jms, String correlation, String reason, String body) throws Exception {
+    try (JMSConsumer dlq =
+        jms.createConsumer(
+            jms.createQueue("renqueue.submit.dlq"), "JMSCorrelationID = '" + correlation + "'")) {
       Message dead = dlq.receive(30_000);
       assertThat(dead).as("dead letter for " + correlation).isNotNull();
       assertThat(dead.getStringProperty("renqueue_rejection_reason")).isEqualTo(reason);
@@ -94,7 +102,9 @@ class JmsSubmissionIT {
   }
 
   private static double rejectedCount(String server) {
-    return get(server + "/metrics?scope=application").body().lines()
+    return get(server + "/metrics?scope=application")
+        .body()
+        .lines()
         .filter(l -> l.startsWith("renqueue_jms_submissions_rejected_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();

@@ -39,7 +39,9 @@ class PriorityIT {
 
     for (String holder : List.of(holder1, holder2)) {
       String finished = awaitState(holder, "SUCCEEDED", "FAILED").getString("finished_at");
-      assertThat(Instant.parse(finished)).as("slots must stay busy until all 100 tasks are queued").isAfter(allQueued);
+      assertThat(Instant.parse(finished))
+          .as("slots must stay busy until all 100 tasks are queued")
+          .isAfter(allQueued);
     }
     Instant lastCriticalStart = Instant.MIN;
     for (String id : critical) {

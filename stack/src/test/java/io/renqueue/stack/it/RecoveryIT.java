@@ -34,7 +34,9 @@ class RecoveryIT {
         jms.createProducer().setPriority(9).send(dispatch, id);
       }
       try (QueueBrowser browser = jms.createBrowser(dispatch)) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.getEnumeration().hasMoreElements());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> !browser.getEnumeration().hasMoreElements());
       }
     }
     // One more task through the same slots proves the duplicates have been consumed.

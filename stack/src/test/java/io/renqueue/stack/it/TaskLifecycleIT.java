@@ -52,7 +52,9 @@ class TaskLifecycleIT {
 
     Set<String> ids = new HashSet<>();
     first.getJsonArray("items").forEach(t -> ids.add(t.asJsonObject().getString("id")));
-    second.getJsonArray("items").forEach(t -> assertThat(ids.add(t.asJsonObject().getString("id"))).isTrue());
+    second
+        .getJsonArray("items")
+        .forEach(t -> assertThat(ids.add(t.asJsonObject().getString("id"))).isTrue());
     String newest = first.getJsonArray("items").getJsonObject(0).getString("created_at");
     String older = first.getJsonArray("items").getJsonObject(1).getString("created_at");
     assertThat(newest.compareTo(older)).isGreaterThanOrEqualTo(0);
@@ -77,7 +79,8 @@ class TaskLifecycleIT {
     Reply again = delete("/api/v1/tasks/" + id);
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.contentType()).startsWith("application/problem+json");
-    assertThat(again.json().getString("type")).isEqualTo("urn:renqueue:problem:task-not-cancellable");
+    assertThat(again.json().getString("type"))
+        .isEqualTo("urn:renqueue:problem:task-not-cancellable");
 
     awaitState(blocker1, "SUCCEEDED");
     awaitState(blocker2, "SUCCEEDED");
@@ -95,6 +98,8 @@ class TaskLifecycleIT {
     Reply r = delete("/api/v1/tasks/" + id);
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().getString("detail")).contains("SUCCEEDED");
-    await().during(Duration.ofMillis(300)).until(() -> task(id).getString("state").equals("SUCCEEDED"));
+    await()
+        .during(Duration.ofMillis(300))
+        .until(() -> task(id).getString("state").equals("SUCCEEDED"));
   }
 }

@@ -34,7 +34,8 @@ final class TestStack {
   static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:25432/renqueue";
   static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestStack() {}
 
@@ -52,7 +53,10 @@ final class TestStack {
   }
 
   static Reply get(String urlOrPath) {
-    return send(HttpRequest.newBuilder(URI.create(urlOrPath.startsWith("http") ? urlOrPath : API + urlOrPath)).GET());
+    return send(
+        HttpRequest.newBuilder(
+                URI.create(urlOrPath.startsWith("http") ? urlOrPath : API + urlOrPath))
+            .GET());
   }
 
   static Reply delete(String path) {
@@ -61,7 +65,10 @@ final class TestStack {
 
   static Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -75,7 +82,10 @@ final class TestStack {
     return Json.createObjectBuilder()
         .add("model", "sim-small")
         .add("priority", priority)
-        .add("messages", Json.createArrayBuilder().add(Json.createObjectBuilder().add("role", "user").add("content", prompt)))
+        .add(
+            "messages",
+            Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("role", "user").add("content", prompt)))
         .build()
         .toString();
   }
@@ -105,12 +115,17 @@ final class TestStack {
 
   /** Changes a simulator's behaviour (see SimulatorSettings); resets its counters too. */
   static void simulator(String sim, String settings) {
-    send(HttpRequest.newBuilder(URI.create(sim + "/sim/config")).POST(HttpRequest.BodyPublishers.ofString(settings)));
-    send(HttpRequest.newBuilder(URI.create(sim + "/sim/stats")).POST(HttpRequest.BodyPublishers.noBody()));
+    send(
+        HttpRequest.newBuilder(URI.create(sim + "/sim/config"))
+            .POST(HttpRequest.BodyPublishers.ofString(settings)));
+    send(
+        HttpRequest.newBuilder(URI.create(sim + "/sim/stats"))
+            .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   static void healthySimulators() {
-    String normal = "{\"error_rate\":0,\"hang\":false,\"first_token_ms\":20,\"requests_per_minute\":0,\"error_status\":500}";
+    String normal =
+        "{\"error_rate\":0,\"hang\":false,\"first_token_ms\":20,\"requests_per_minute\":0,\"error_status\":500}";
     simulator(SIM_A, normal);
     simulator(SIM_B, normal);
   }
@@ -136,7 +151,8 @@ final class TestStack {
   }
 
   static Path serverLog(String server) {
-    return Path.of(System.getProperty("renqueue.stack.wlp"), "usr/servers", server, "logs/messages.log");
+    return Path.of(
+        System.getProperty("renqueue.stack.wlp"), "usr/servers", server, "logs/messages.log");
   }
 
   static String unique(String what) {

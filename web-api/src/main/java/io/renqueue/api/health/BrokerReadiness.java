@@ -31,7 +31,10 @@ public class BrokerReadiness implements HealthCheck {
       browser.getEnumeration().hasMoreElements();
       return HealthCheckResponse.named("broker").up().build();
     } catch (Exception e) {
-      return HealthCheckResponse.named("broker").down().withData("error", e.getClass().getSimpleName()).build();
+      return HealthCheckResponse.named("broker")
+          .down()
+          .withData("error", e.getClass().getSimpleName())
+          .build();
     }
   }
 }

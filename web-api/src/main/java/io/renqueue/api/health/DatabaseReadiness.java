@@ -21,7 +21,10 @@ public class DatabaseReadiness implements HealthCheck {
     try (Connection c = dataSource.getConnection()) {
       return HealthCheckResponse.named("database").status(c.isValid(2)).build();
     } catch (Exception e) {
-      return HealthCheckResponse.named("database").down().withData("error", e.getClass().getSimpleName()).build();
+      return HealthCheckResponse.named("database")
+          .down()
+          .withData("error", e.getClass().getSimpleName())
+          .build();
     }
   }
 }

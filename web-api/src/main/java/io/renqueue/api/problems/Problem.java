@@ -7,8 +7,8 @@ import jakarta.json.JsonObjectBuilder;
 import java.util.List;
 
 /**
- * An RFC 9457 problem document. {@code type} is a stable URN clients can switch on; {@code
- * detail} is for humans; {@code errors} lists per-field validation failures.
+ * An RFC 9457 problem document. {@code type} is a stable URN clients can switch on; {@code detail}
+ * is for humans; {@code errors} lists per-field validation failures.
  */
 public record Problem(ProblemType type, String detail, List<FieldError> errors) {
 

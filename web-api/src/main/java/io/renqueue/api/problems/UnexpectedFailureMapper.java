@@ -23,11 +23,16 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Throwable> {
   @Override
   public Response toResponse(Throwable e) {
     String incident = UUID.randomUUID().toString();
-    LOG.log(Level.SEVERE, "Incident " + incident + " while serving " + (uri == null ? "?" : uri.getRequestUri()), e);
+    LOG.log(
+        Level.SEVERE,
+        "Incident " + incident + " while serving " + (uri == null ? "?" : uri.getRequestUri()),
+        e);
     return ProblemResponses.of(
         new Problem(
             ProblemType.INTERNAL_ERROR,
-            "The server could not complete the request. Quote incident " + incident + " when reporting it."),
+            "The server could not complete the request. Quote incident "
+                + incident
+                + " when reporting it."),
         uri);
   }
 }

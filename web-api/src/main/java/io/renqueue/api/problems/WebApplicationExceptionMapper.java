@@ -23,18 +23,23 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     ProblemType type = ProblemType.forStatus(status);
     Response problem = ProblemResponses.of(new Problem(type, detail(type, status)), uri);
     Response.ResponseBuilder b = Response.fromResponse(problem).status(status);
-    original.getHeaders().forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
-        values.forEach(v -> b.header(name, v));
-      }
-    });
+    original
+        .getHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!name.equalsIgnoreCase("Content-Type")
+                  && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> b.header(name, v));
+              }
+            });
     return b.build();
   }
 
   private static String detail(ProblemType type, int status) {
     return switch (type) {
       case NOT_FOUND -> "There is no resource at this path.";
-      case METHOD_NOT_ALLOWED -> "This resource does not support that HTTP method; see the Allow header.";
+      case METHOD_NOT_ALLOWED ->
+          "This resource does not support that HTTP method; see the Allow header.";
       case UNSUPPORTED_MEDIA_TYPE -> "Send the request body as application/json.";
       case NOT_ACCEPTABLE -> "This resource answers with application/json.";
       default -> "The request could not be processed (HTTP " + status + ").";

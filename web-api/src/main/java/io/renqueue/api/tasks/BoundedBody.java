@@ -31,6 +31,7 @@ final class BoundedBody {
 
   private static ProblemException tooLarge(int limit) {
     return new ProblemException(
-        ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of " + limit + " bytes.");
+        ProblemType.PAYLOAD_TOO_LARGE,
+        "The request body is larger than the limit of " + limit + " bytes.");
   }
 }

@@ -20,20 +20,30 @@ final class ListingQuery {
 
   private ListingQuery() {}
 
-  static TaskFilter parse(String tenant, String state, String priority, String limit, String cursor) {
+  static TaskFilter parse(
+      String tenant, String state, String priority, String limit, String cursor) {
     List<FieldError> errors = new ArrayList<>();
     TaskState s = null;
     if (state != null && !state.isBlank()) {
       s = TaskState.fromWire(state);
       if (s == null) {
-        errors.add(new FieldError("state", "unknown state '" + state + "'; use one of " + Arrays.toString(TaskState.values())));
+        errors.add(
+            new FieldError(
+                "state",
+                "unknown state '"
+                    + state
+                    + "'; use one of "
+                    + Arrays.toString(TaskState.values())));
       }
     }
     Priority p = null;
     if (priority != null && !priority.isBlank()) {
       p = Priority.fromWire(priority);
       if (p == null) {
-        errors.add(new FieldError("priority", "unknown priority '" + priority + "'; use one of " + Priority.allowedValues()));
+        errors.add(
+            new FieldError(
+                "priority",
+                "unknown priority '" + priority + "'; use one of " + Priority.allowedValues()));
       }
     }
     int n = DEFAULT_LIMIT;
@@ -57,7 +67,8 @@ final class ListingQuery {
     }
     if (!errors.isEmpty()) {
       throw new ProblemException(
-          new Problem(ProblemType.INVALID_REQUEST, "The listing has invalid query parameters.", errors));
+          new Problem(
+              ProblemType.INVALID_REQUEST, "The listing has invalid query parameters.", errors));
     }
     return new TaskFilter(tenant, s, p, n, c);
   }

@@ -9,8 +9,8 @@ import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.CancelOutcome;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskJson;
-import io.renqueue.tasks.TaskPage;
 import io.renqueue.tasks.TaskOutcomes;
+import io.renqueue.tasks.TaskPage;
 import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Tenants;
 import jakarta.ejb.EJB;
@@ -66,15 +66,28 @@ public class TasksResource {
           "Stores the task and queues it by priority. The same idempotency_key returns the existing"
               + " task with 200 instead of creating another.")
   @RequestBody(content = @Content(schema = @Schema(ref = "TaskRequest")))
-  @APIResponse(responseCode = "202", description = "Accepted and queued", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "200", description = "An existing task with this idempotency key", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "400", description = "Malformed JSON or invalid fields", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-  @APIResponse(responseCode = "413", description = "Body over 1 MiB", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted and queued",
+      content = @Content(schema = @Schema(ref = "Task")))
+  @APIResponse(
+      responseCode = "200",
+      description = "An existing task with this idempotency key",
+      content = @Content(schema = @Schema(ref = "Task")))
+  @APIResponse(
+      responseCode = "400",
+      description = "Malformed JSON or invalid fields",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(
+      responseCode = "413",
+      description = "Body over 1 MiB",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public Response submit(@HeaderParam("Content-Length") Long contentLength, InputStream body)
       throws InvalidSubmissionException {
     var submission = parser.parse(BoundedBody.read(body, contentLength, MAX_BODY_BYTES));
     SubmitResult result = submissions.submit(Tenants.DEFAULT, submission, null);
-    URI location = uri.getBaseUriBuilder().path("tasks").path(result.task().getId().toString()).build();
+    URI location =
+        uri.getBaseUriBuilder().path("tasks").path(result.task().getId().toString()).build();
     return Response.status(result.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .location(location)
         .entity(TaskJson.render(result.task()).toString())
@@ -84,21 +97,39 @@ public class TasksResource {
   @GET
   @Path("/{id}")
   @Operation(summary = "Read a task")
-  @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(
+      responseCode = "200",
+      description = "The task",
+      content = @Content(schema = @Schema(ref = "Task")))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such task",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String get(@PathParam("id") String id) {
     return TaskJson.render(existing(id)).toString();
   }
 
   @GET
-  @Operation(summary = "List tasks, newest first", description = "Pass next_cursor back as cursor for the next page.")
-  @APIResponse(responseCode = "200", description = "One page of tasks", content = @Content(schema = @Schema(ref = "TaskList")))
-  @APIResponse(responseCode = "400", description = "Invalid query parameters", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @Operation(
+      summary = "List tasks, newest first",
+      description = "Pass next_cursor back as cursor for the next page.")
+  @APIResponse(
+      responseCode = "200",
+      description = "One page of tasks",
+      content = @Content(schema = @Schema(ref = "TaskList")))
+  @APIResponse(
+      responseCode = "400",
+      description = "Invalid query parameters",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String list(
-      @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED or EXPIRED") @QueryParam("state") String state,
-      @Parameter(description = "critical, high, normal, low or batch") @QueryParam("priority") String priority,
+      @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED or EXPIRED")
+          @QueryParam("state")
+          String state,
+      @Parameter(description = "critical, high, normal, low or batch") @QueryParam("priority")
+          String priority,
       @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limit,
-      @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+      @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor")
+          String cursor) {
     TaskPage page = store.list(ListingQuery.parse(Tenants.DEFAULT, state, priority, limit, cursor));
     JsonArrayBuilder items = Json.createArrayBuilder();
     page.tasks().forEach(t -> items.add(TaskJson.render(t)));
@@ -112,9 +143,18 @@ public class TasksResource {
   @DELETE
   @Path("/{id}")
   @Operation(summary = "Cancel a queued task")
-  @APIResponse(responseCode = "200", description = "Cancelled", content = @Content(schema = @Schema(ref = "Task")))
-  @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-  @APIResponse(responseCode = "409", description = "Already running or finished", content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(
+      responseCode = "200",
+      description = "Cancelled",
+      content = @Content(schema = @Schema(ref = "Task")))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such task",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+  @APIResponse(
+      responseCode = "409",
+      description = "Already running or finished",
+      content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String cancel(@PathParam("id") String id) {
     CancelOutcome outcome = outcomes.cancel(parseId(id), Tenants.DEFAULT);
     return switch (outcome.result()) {
@@ -123,7 +163,11 @@ public class TasksResource {
       case NOT_CANCELLABLE ->
           throw new ProblemException(
               ProblemType.TASK_NOT_CANCELLABLE,
-              "Task " + id + " is " + outcome.task().getState() + "; only QUEUED tasks can be cancelled.");
+              "Task "
+                  + id
+                  + " is "
+                  + outcome.task().getState()
+                  + "; only QUEUED tasks can be cancelled.");
     };
   }
 

@@ -12,7 +12,10 @@ class ProblemTest {
   @Test
   void rendersRfc9457FieldsWithStableTypeAndFieldErrors() {
     JsonObject json =
-        new Problem(ProblemType.INVALID_REQUEST, "bad", List.of(new FieldError("messages", "is required")))
+        new Problem(
+                ProblemType.INVALID_REQUEST,
+                "bad",
+                List.of(new FieldError("messages", "is required")))
             .toJson("/api/v1/tasks");
 
     assertThat(json.getString("type")).isEqualTo("urn:renqueue:problem:invalid-request");
@@ -20,7 +23,8 @@ class ProblemTest {
     assertThat(json.getInt("status")).isEqualTo(400);
     assertThat(json.getString("detail")).isEqualTo("bad");
     assertThat(json.getString("instance")).isEqualTo("/api/v1/tasks");
-    assertThat(json.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("messages");
+    assertThat(json.getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("messages");
   }
 
   @Test

@@ -12,14 +12,16 @@ class BoundedBodyTest {
 
   @Test
   void aBodyAtTheLimitIsRead() {
-    assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[] {'{', '}'}), null, 2)).isEqualTo("{}");
+    assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[] {'{', '}'}), null, 2))
+        .isEqualTo("{}");
   }
 
   @Test
   void aBodyOverTheLimitIsRefusedEvenWithoutContentLength() {
     assertThatThrownBy(() -> BoundedBody.read(new ByteArrayInputStream(new byte[3]), null, 2))
         .isInstanceOfSatisfying(
-            ProblemException.class, e -> assertThat(e.problem().type()).isEqualTo(ProblemType.PAYLOAD_TOO_LARGE));
+            ProblemException.class,
+            e -> assertThat(e.problem().type()).isEqualTo(ProblemType.PAYLOAD_TOO_LARGE));
   }
 
   @Test
