@@ -8,15 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * A real Apache ActiveMQ Artemis broker from the distribution Maven unpacked: a fresh instance (no
  * journal left from an earlier run) configured by our broker.xml, run as a child process.
  */
 final class Broker {
-
-  private static final Logger LOG = Logger.getLogger(Broker.class.getName());
 
   private Broker() {}
 
@@ -71,14 +68,14 @@ final class Broker {
     Process broker = pb.start();
     state.put("artemis.pid", broker.pid());
     Processes.awaitPort("Artemis", port, Duration.ofSeconds(60), broker.toHandle());
-    LOG.info(() -> "Artemis ready on tcp://127.0.0.1:" + port + " (pid " + broker.pid() + ")");
+    Log.info("Artemis ready on tcp://127.0.0.1:" + port + " (pid " + broker.pid() + ")");
   }
 
   static void stop(StackState state) {
     long pid = state.pid("artemis.pid");
     if (pid > 0) {
       Processes.stop(pid, Duration.ofSeconds(20));
-      LOG.info("Artemis stopped");
+      Log.info("Artemis stopped");
     }
   }
 

@@ -8,15 +8,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.logging.Logger;
 
 /**
  * A real PostgreSQL (binaries from Maven Central through zonky) on 127.0.0.1, with a fresh data
  * directory each start and prepared transactions enabled for XA.
  */
 final class Database {
-
-  private static final Logger LOG = Logger.getLogger(Database.class.getName());
 
   private Database() {}
 
@@ -35,6 +32,10 @@ final class Database {
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_prepared_transactions", "64")
             .setServerConfig("max_connections", "200")
+            // zonky starts PostgreSQL with fsync and synchronous_commit off; a scheduler that
+            // promises durability runs on a durable database.
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
             .setOutputRedirector(
                 java.lang.ProcessBuilder.Redirect.appendTo(
                     dataDir.resolveSibling("postgres.log").toFile()))
@@ -55,7 +56,7 @@ final class Database {
               + "'");
       s.execute("CREATE DATABASE renqueue OWNER " + credentials.dbUser());
     }
-    LOG.info(() -> "PostgreSQL ready on 127.0.0.1:" + port + " (pid " + pid + ")");
+    Log.info("PostgreSQL ready on 127.0.0.1:" + port + " (pid " + pid + ")");
   }
 
   static void stop(StackState state) {
@@ -67,7 +68,7 @@ final class Database {
     if (!Processes.awaitExit(pid, Duration.ofSeconds(30))) {
       Processes.stop(pid, Duration.ofSeconds(5));
     }
-    LOG.info("PostgreSQL stopped");
+    Log.info("PostgreSQL stopped");
   }
 
   private static long postmasterPid(Path dataDir) throws IOException {

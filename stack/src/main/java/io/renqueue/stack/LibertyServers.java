@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -20,8 +19,6 @@ import java.util.stream.Stream;
  * and stops it with Liberty's own {@code server} script.
  */
 final class LibertyServers {
-
-  private static final Logger LOG = Logger.getLogger(LibertyServers.class.getName());
 
   private final Path wlp;
   private final Path libertyConfig;
@@ -105,7 +102,7 @@ final class LibertyServers {
               () -> {
                 script("start", server.name());
                 awaitReady(server, timeout);
-                LOG.info(() -> "Liberty server " + server.name() + " ready on " + server.url());
+                Log.info("Liberty server " + server.name() + " ready on " + server.url());
               }));
     }
     CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
@@ -173,12 +170,12 @@ final class LibertyServers {
     try {
       script("stop", name);
     } catch (RuntimeException e) {
-      LOG.warning(() -> "server stop " + name + " failed: " + e.getMessage());
+      Log.warn("server stop " + name + " failed: " + e.getMessage());
     }
     if (pid > 0 && !Processes.awaitExit(pid, Duration.ofSeconds(30))) {
       Processes.stop(pid, Duration.ofSeconds(5));
     }
-    LOG.info(() -> "Liberty server " + name + " stopped");
+    Log.info("Liberty server " + name + " stopped");
   }
 
   private long libertyPid(String name) {

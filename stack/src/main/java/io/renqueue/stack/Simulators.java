@@ -6,12 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /** The OpenAI-compatible backend simulators, each its own JVM so it outlives the launcher. */
 final class Simulators {
-
-  private static final Logger LOG = Logger.getLogger(Simulators.class.getName());
 
   private Simulators() {}
 
@@ -50,7 +47,7 @@ final class Simulators {
       Topology.Simulator sim = sims.get(i);
       Processes.awaitPort(
           "Simulator " + sim.name(), sim.port(), Duration.ofSeconds(30), started.get(i).toHandle());
-      LOG.info(() -> "Backend simulator " + sim.name() + " ready on " + sim.baseUrl());
+      Log.info("Backend simulator " + sim.name() + " ready on " + sim.baseUrl());
     }
   }
 

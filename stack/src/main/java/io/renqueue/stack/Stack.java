@@ -3,8 +3,6 @@ package io.renqueue.stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.logging.Logger;
 
 /**
  * Starts and stops the whole local stack: PostgreSQL, Artemis, the backend simulators and the
@@ -22,7 +20,6 @@ import java.util.logging.Logger;
  */
 public final class Stack {
 
-  private static final Logger LOG = Logger.getLogger(Stack.class.getName());
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
   private final Path dir = Path.of(required("renqueue.stack.dir"));
@@ -46,25 +43,25 @@ public final class Stack {
   }
 
   void run() throws Exception {
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("\nStopping Ren-Queue…");
+                  Log.info("Stopping Ren-Queue…");
                   stop();
-                  stopped.countDown();
+                  Log.info("Everything Ren-Queue started has stopped.");
                 },
                 "renqueue-stack-shutdown"));
     Credentials credentials = start();
     System.out.println(Banner.text(topology, credentials));
-    stopped.await();
+    // Stay in the foreground; the JVM exits through the shutdown hook on Ctrl-C or SIGTERM.
+    Thread.currentThread().join();
   }
 
   Credentials start() throws Exception {
     StackState previous = StackState.at(dir);
     if (previous.exists()) {
-      LOG.warning("A previous stack was not stopped cleanly; stopping what it left running first");
+      Log.warn("A previous stack was not stopped cleanly; stopping what it left running first");
       stop();
     }
     Files.createDirectories(dir);
@@ -82,7 +79,7 @@ public final class Stack {
       liberty.start(topology, state, READY_TIMEOUT);
       return credentials;
     } catch (Exception e) {
-      LOG.severe("Start failed (" + e.getMessage() + "); stopping what was started");
+      Log.warn("Start failed (" + e.getMessage() + "); stopping what was started");
       stop();
       throw e;
     }
@@ -101,7 +98,7 @@ public final class Stack {
       Database.stop(state);
       state.delete();
     } catch (Exception e) {
-      LOG.severe("Stopping the stack failed: " + e);
+      Log.warn("Stopping the stack failed: " + e);
     }
   }
 

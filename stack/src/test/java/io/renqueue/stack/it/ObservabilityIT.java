@@ -1,0 +1,120 @@
+package io.renqueue.stack.it;
+
+import static io.renqueue.stack.it.TestStack.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+
+/** /health, /metrics, /openapi and the Admin Center answer as the README says. */
+class ObservabilityIT {
+
+  @Test
+  void healthIsUpWithDatabaseAndBrokerChecks() {
+    JsonObject health = get(API + "/health/ready").json();
+    assertThat(health.getString("status")).isEqualTo("UP");
+    assertThat(health.getJsonArray("checks"))
+        .extracting(c -> c.asJsonObject().getString("name"))
+        .contains("database", "broker");
+    assertThat(get(WORKER + "/health").json().getString("status")).isEqualTo("UP");
+  }
+
+  @Test
+  void metricsShowTasksQueuesAndBackendLatencyInPrometheusFormat() {
+    healthySimulators();
+    awaitState(submit(unique("metrics"), "low"), "SUCCEEDED");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String api = get(API + "/metrics").body();
+              assertThat(api)
+                  .contains(
+                      "renqueue_queue_depth{",
+                      "priority=\"critical\"",
+                      "renqueue_tasks_accepted_total{");
+              String worker = get(WORKER + "/metrics").body();
+              assertThat(worker)
+                  .contains(
+                      "renqueue_tasks_finished_total{",
+                      "state=\"succeeded\"",
+                      "renqueue_backend_call_seconds");
+            });
+  }
+
+  @Test
+  void openApiDescribesTheTaskApiAndServesItsUi() {
+    String doc = get(API + "/openapi").body();
+    assertThat(doc).contains("/api/v1/tasks", "TaskRequest", "Problem");
+    assertThat(get(API + "/openapi/ui/").status()).isEqualTo(200);
+  }
+
+  @Test
+  void theAdminCenterLetsTheConfiguredAdministratorInAndNoOneElse() throws Exception {
+    String password = adminPassword();
+    assertThat(adminToolbox("admin", password)).isEqualTo(200);
+    assertThat(adminToolbox("admin", password + "x")).isEqualTo(401);
+    assertThat(adminToolbox("admin", "")).isEqualTo(401);
+  }
+
+  private static int adminToolbox(String user, String password) throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    // The local stack's keystore is self-signed; trust it for this loopback check only.
+    tls.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return https
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:19443/ibm/api/adminCenter/v1/toolbox"))
+                .header("Authorization", "Basic " + auth)
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static String adminPassword() throws Exception {
+    Path overrides =
+        serverLog("it-api")
+            .getParent()
+            .getParent()
+            .resolve("configDropins/overrides/renqueue-stack.xml");
+    Matcher m =
+        Pattern.compile("name=\"admin.password\" value=\"([^\"]*)\"")
+            .matcher(Files.readString(overrides));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+}
