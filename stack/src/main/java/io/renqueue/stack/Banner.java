@@ -39,9 +39,13 @@ final class Banner {
             + ", password "
             + c.brokerPassword()
             + "; submit to queue renqueue.submit)",
-        "  Database       jdbc:postgresql://127.0.0.1:"
-            + t.databasePort()
-            + "/renqueue  (user "
+        "  Database       jdbc:postgresql://"
+            + c.dbHost()
+            + ":"
+            + c.dbPort(t.databasePort())
+            + "/"
+            + c.dbName()
+            + "  (user "
             + c.dbUser()
             + ")",
         "  Backends       " + backends,

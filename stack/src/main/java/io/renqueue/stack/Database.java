@@ -54,7 +54,7 @@ final class Database {
               + " LOGIN PASSWORD '"
               + credentials.dbPassword().replace("'", "''")
               + "'");
-      s.execute("CREATE DATABASE renqueue OWNER " + credentials.dbUser());
+      s.execute("CREATE DATABASE " + credentials.dbName() + " OWNER " + credentials.dbUser());
     }
     Log.info("PostgreSQL ready on 127.0.0.1:" + port + " (pid " + pid + ")");
   }

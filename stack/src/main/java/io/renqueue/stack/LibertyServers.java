@@ -66,7 +66,9 @@ final class LibertyServers {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("http.port", String.valueOf(server.httpPort()));
     v.put("https.port", String.valueOf(server.httpsPort()));
-    v.put("db.port", String.valueOf(topology.databasePort()));
+    v.put("db.host", credentials.dbHost());
+    v.put("db.port", String.valueOf(credentials.dbPort(topology.databasePort())));
+    v.put("db.name", credentials.dbName());
     v.put("db.user", credentials.dbUser());
     v.put("db.password", credentials.dbPassword());
     v.put("broker.port", String.valueOf(topology.brokerPort()));

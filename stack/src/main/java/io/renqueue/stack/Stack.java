@@ -69,7 +69,7 @@ public final class Stack {
     state.put("topology", topology.name());
     Credentials credentials = Credentials.from(System.getenv());
     try {
-      if (System.getenv("RENQUEUE_DB_HOST") == null) {
+      if (credentials.embeddedDatabase()) {
         Database.start(dir.resolve("postgres/data"), topology.databasePort(), credentials, state);
       }
       Broker.start(
