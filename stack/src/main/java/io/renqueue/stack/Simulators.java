@@ -33,7 +33,7 @@ final class Simulators {
                   "--models",
                   "*",
                   "--first-token-ms",
-                  "20",
+                  String.valueOf(sim.firstTokenMs()),
                   "--tokens-per-second",
                   "0")
               .redirectErrorStream(true)

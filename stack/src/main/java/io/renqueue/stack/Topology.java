@@ -16,8 +16,8 @@ public record Topology(
     List<Server> servers,
     Map<String, String> settings) {
 
-  /** A simulated OpenAI-compatible backend. */
-  public record Simulator(String name, int port) {
+  /** A simulated OpenAI-compatible backend and how long it takes to answer. */
+  public record Simulator(String name, int port, int firstTokenMs) {
     public String baseUrl() {
       return "http://127.0.0.1:" + port + "/v1";
     }
@@ -39,8 +39,10 @@ public record Topology(
     return switch (name) {
       case "run" -> run();
       case "test" -> test();
+      case "bench" -> bench();
       default ->
-          throw new IllegalArgumentException("Unknown topology '" + name + "' (use run or test)");
+          throw new IllegalArgumentException(
+              "Unknown topology '" + name + "' (use run, test or bench)");
     };
   }
 
@@ -49,7 +51,7 @@ public record Topology(
         "run",
         15432,
         61616,
-        List.of(new Simulator("sim-a", 8091), new Simulator("sim-b", 8092)),
+        List.of(new Simulator("sim-a", 8091, 20), new Simulator("sim-b", 8092, 20)),
         List.of(
             new Server("renqueue-api", 9080, 9443, true, 0),
             new Server("renqueue-worker-1", 9081, 9444, false, 4),
@@ -62,7 +64,7 @@ public record Topology(
         "test",
         25432,
         61626,
-        List.of(new Simulator("sim-a", 18091), new Simulator("sim-b", 18092)),
+        List.of(new Simulator("sim-a", 18091, 20), new Simulator("sim-b", 18092, 20)),
         List.of(
             new Server("it-api", 19080, 19443, true, 0),
             new Server("it-worker", 19081, 19444, false, 2)),
@@ -77,6 +79,20 @@ public record Topology(
                 "100000",
             "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold",
                 "100000"));
+  }
+
+  /**
+   * One server in both roles with 8 slots and instant simulators: on a 2-core machine every extra
+   * JVM competes with the components being measured.
+   */
+  static Topology bench() {
+    return new Topology(
+        "bench",
+        35432,
+        61636,
+        List.of(new Simulator("sim-a", 28091, 0), new Simulator("sim-b", 28092, 0)),
+        List.of(new Server("bench", 29080, 29443, true, 8)),
+        Map.of("renqueue.sweep.interval-seconds", "5"));
   }
 
   public Server apiServer() {

@@ -1,0 +1,163 @@
+package io.renqueue.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ren-Queue end to end: clients POST chat tasks as fast as the API accepts them; the clock stops
+ * when the database shows every one of them terminal. Each task is one durable task row, one XA
+ * commit with its dispatch token, a claim, a backend call and an outcome write.
+ */
+final class SubmitToCompleteRun {
+
+  record Result(
+      int tasks,
+      double tasksPerSecond,
+      long submitP50Ms,
+      long submitP99Ms,
+      long e2eP50Ms,
+      long e2eP99Ms,
+      int failed) {}
+
+  private final BenchConfig config;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  SubmitToCompleteRun(BenchConfig config) {
+    this.config = config;
+  }
+
+  Result run(int tasks, String label) throws Exception {
+    String runId = label + "-" + UUID.randomUUID();
+    long[] submitMs = new long[tasks];
+    AtomicInteger next = new AtomicInteger();
+    Instant start = Instant.now();
+    ExecutorService clients = Executors.newFixedThreadPool(config.clients());
+    try {
+      Future<?>[] work = new Future<?>[config.clients()];
+      for (int c = 0; c < config.clients(); c++) {
+        work[c] =
+            clients.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                    long t0 = System.nanoTime();
+                    submit(runId, i);
+                    submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
+                  }
+                  return null;
+                });
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      clients.shutdown();
+    }
+    awaitAllTerminal(runId, tasks, start);
+    Instant end = Instant.now();
+    long[] e2e = endToEndMillis(runId);
+    Percentiles submit = new Percentiles(submitMs);
+    Percentiles e2eP = new Percentiles(e2e);
+    double seconds = Duration.between(start, end).toMillis() / 1000.0;
+    return new Result(
+        tasks,
+        tasks / seconds,
+        submit.at(50),
+        submit.at(99),
+        e2eP.at(50),
+        e2eP.at(99),
+        failed(runId));
+  }
+
+  private void submit(String runId, int i) throws Exception {
+    String body =
+        "{\"model\":\"sim-small\",\"priority\":\"normal\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\""
+            + runId
+            + " task "
+            + i
+            + "\"}]}";
+    HttpResponse<Void> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(config.apiUrl() + "/api/v1/tasks"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException("POST answered " + r.statusCode());
+    }
+  }
+
+  private void awaitAllTerminal(String runId, int tasks, Instant start) throws Exception {
+    Instant deadline = start.plus(Duration.ofMinutes(15));
+    try (Connection c = db();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT count(*) FROM task WHERE state IN ('SUCCEEDED','FAILED') AND request_json LIKE ?")) {
+      q.setString(1, "%" + runId + "%");
+      while (true) {
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) >= tasks) {
+            return;
+          }
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("Tasks did not all finish within 15 minutes");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private long[] endToEndMillis(String runId) throws SQLException {
+    try (Connection c = db();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT created_at, finished_at FROM task WHERE request_json LIKE ?")) {
+      q.setString(1, "%" + runId + "%");
+      try (ResultSet rs = q.executeQuery()) {
+        java.util.List<Long> values = new java.util.ArrayList<>();
+        while (rs.next()) {
+          Timestamp created = rs.getTimestamp(1);
+          Timestamp finished = rs.getTimestamp(2);
+          values.add(finished.getTime() - created.getTime());
+        }
+        return values.stream().mapToLong(Long::longValue).toArray();
+      }
+    }
+  }
+
+  private int failed(String runId) throws SQLException {
+    try (Connection c = db();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT count(*) FROM task WHERE state <> 'SUCCEEDED' AND request_json LIKE ?")) {
+      q.setString(1, "%" + runId + "%");
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private Connection db() throws SQLException {
+    return DriverManager.getConnection(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+  }
+}

@@ -1,0 +1,79 @@
+package io.renqueue.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Durable submit→complete throughput as a ratio of the raw durable write rate measured in the same
+ * run on the same box (the target is ≥ 0.5). Baselines run before and after Ren-Queue and are
+ * averaged, because these machines are shared and noisy.
+ */
+public final class ThroughputBenchmark {
+
+  private ThroughputBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchConfig config = BenchConfig.fromSystemProperties();
+    DurableWriteBaseline baseline = new DurableWriteBaseline(config);
+    SubmitToCompleteRun renqueue = new SubmitToCompleteRun(config);
+    baseline.prepare();
+
+    say("warm-up: " + Math.min(500, config.tasks()) + " tasks");
+    renqueue.run(Math.min(500, config.tasks()), "warmup");
+
+    double dbOnly = baseline.measure(DurableWriteBaseline.Mode.DATABASE_ONLY);
+    double brokerOnly = baseline.measure(DurableWriteBaseline.Mode.BROKER_ONLY);
+    double before = baseline.measure(DurableWriteBaseline.Mode.DATABASE_AND_BROKER);
+    say(String.format(Locale.ROOT, "baseline before: %.0f durable row+message writes/s", before));
+    SubmitToCompleteRun.Result result = renqueue.run(config.tasks(), "measured");
+    say(String.format(Locale.ROOT, "ren-queue: %.0f tasks/s", result.tasksPerSecond()));
+    double after = baseline.measure(DurableWriteBaseline.Mode.DATABASE_AND_BROKER);
+    say(String.format(Locale.ROOT, "baseline after: %.0f durable row+message writes/s", after));
+
+    double base = (before + after) / 2;
+    String report =
+        String.format(
+            Locale.ROOT,
+            """
+            ## Run of %s
+
+            | measure | value |
+            |---|---|
+            | clients | %d |
+            | tasks measured | %d (%d not SUCCEEDED) |
+            | baseline: 1 KiB row, sync commit (writes/s) | %.0f |
+            | baseline: 1 KiB persistent message (writes/s) | %.0f |
+            | baseline: row + message per item, before / after / mean (items/s) | %.0f / %.0f / %.0f |
+            | Ren-Queue durable submit→complete (tasks/s) | %.1f |
+            | **ratio Ren-Queue ÷ baseline** | **%.3f** (target ≥ 0.5) |
+            | submit latency p50 / p99 (ms) | %d / %d |
+            | created→finished p50 / p99 (ms) | %d / %d |
+            """,
+            Instant.now(),
+            config.clients(),
+            result.tasks(),
+            result.failed(),
+            dbOnly,
+            brokerOnly,
+            before,
+            after,
+            base,
+            result.tasksPerSecond(),
+            result.tasksPerSecond() / base,
+            result.submitP50Ms(),
+            result.submitP99Ms(),
+            result.e2eP50Ms(),
+            result.e2eP99Ms());
+    System.out.println(report);
+    Path out = Path.of(config.output());
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    say("written to " + out.toAbsolutePath());
+  }
+
+  private static void say(String line) {
+    System.out.println("[bench] " + line);
+  }
+}
