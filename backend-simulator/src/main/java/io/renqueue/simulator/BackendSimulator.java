@@ -114,7 +114,7 @@ public final class BackendSimulator implements AutoCloseable {
     }
     if (s.hang()) {
       count("hung");
-      hangUntilClosed();
+      hangUntilReleased();
       return;
     }
     String prompt = lastUserText(messages);
@@ -427,8 +427,9 @@ public final class BackendSimulator implements AutoCloseable {
     }
   }
 
-  private void hangUntilClosed() {
-    while (!closing) {
+  /** Holds the request until the simulator closes or hang mode is switched off (no answer). */
+  private void hangUntilReleased() {
+    while (!closing && settings.get().hang()) {
       sleep(200);
     }
   }

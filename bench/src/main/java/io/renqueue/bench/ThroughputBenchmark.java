@@ -1,5 +1,6 @@
 package io.renqueue.bench;
 
+import io.renqueue.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +16,16 @@ public final class ThroughputBenchmark {
   private ThroughputBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    BenchConfig config = BenchConfig.fromSystemProperties();
+    Stack stack = new Stack();
+    stack.start();
+    try {
+      measure(BenchConfig.fromSystemProperties());
+    } finally {
+      stack.stop();
+    }
+  }
+
+  private static void measure(BenchConfig config) throws Exception {
     DurableWriteBaseline baseline = new DurableWriteBaseline(config);
     SubmitToCompleteRun renqueue = new SubmitToCompleteRun(config);
     baseline.prepare();

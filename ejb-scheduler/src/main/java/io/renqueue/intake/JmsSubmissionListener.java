@@ -57,6 +57,11 @@ public class JmsSubmissionListener implements MessageListener {
         rejected.reject(message, body, reason(e), SubmissionErrors.describe(e));
         return;
       }
+      String headerProblem = ReplyHeaders.problem(message);
+      if (headerProblem != null) {
+        rejected.reject(message, body, "invalid-request", headerProblem);
+        return;
+      }
       submissions.submit(Tenants.DEFAULT, submission, replyAddress(message));
     } catch (JMSException e) {
       throw new IllegalStateException("Could not read JMS submission: " + e.getMessage(), e);
@@ -64,9 +69,11 @@ public class JmsSubmissionListener implements MessageListener {
   }
 
   private static String reason(InvalidSubmissionException e) {
-    return e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON
-        ? "malformed-json"
-        : "invalid-request";
+    return switch (e.kind()) {
+      case MALFORMED_JSON -> "malformed-json";
+      case INVALID_FIELDS -> "invalid-request";
+      case TOO_LARGE -> "too-large";
+    };
   }
 
   private static ReplyAddress replyAddress(Message m) throws JMSException {

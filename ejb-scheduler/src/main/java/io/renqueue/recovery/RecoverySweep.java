@@ -3,6 +3,7 @@ package io.renqueue.recovery;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.tasks.Priority;
+import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import jakarta.annotation.PostConstruct;
@@ -18,7 +19,6 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -52,6 +52,18 @@ public class RecoverySweep {
   @ConfigProperty(name = "renqueue.sweep.interval-seconds", defaultValue = "5")
   long intervalSeconds;
 
+  /** Claims a task may use; a task whose worker vanished on the last one ends FAILED. */
+  @Inject
+  @ConfigProperty(name = "renqueue.max-attempts", defaultValue = "3")
+  int maxAttempts;
+
+  /** A QUEUED task whose token is older than this gets a new one (the old one may be lost). */
+  @Inject
+  @ConfigProperty(name = "renqueue.redispatch-after-seconds", defaultValue = "600")
+  int redispatchAfterSeconds;
+
+  @EJB private TaskOutcomes outcomes;
+
   @PostConstruct
   void schedule() {
     if (!enabled) {
@@ -65,15 +77,32 @@ public class RecoverySweep {
 
   @Timeout
   void sweep() {
-    List<Object[]> requeued = store.requeueExpiredLeases(BATCH);
-    for (Object[] row : requeued) {
+    for (UUID id : store.failExhaustedLeases(maxAttempts, BATCH)) {
+      outcomes.announce(id);
+    }
+    for (Object[] row : store.requeueExpiredLeases(maxAttempts, BATCH)) {
       UUID id = (UUID) row[0];
-      Priority priority = Priority.valueOf((String) row[1]);
-      dispatcher.dispatch(id, priority);
+      Priority priority = redispatch(row);
       metrics.requeued(priority);
       LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
     }
+    for (Object[] row : store.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
+      redispatch(row);
+      LOG.warning(
+          () ->
+              "Task "
+                  + row[0]
+                  + " waited "
+                  + redispatchAfterSeconds
+                  + " s since its last dispatch; sent a new token");
+    }
     metrics.liveTasks(liveCounts());
+  }
+
+  private Priority redispatch(Object[] idAndPriority) {
+    Priority priority = Priority.valueOf((String) idAndPriority[1]);
+    dispatcher.dispatch((UUID) idAndPriority[0], priority);
+    return priority;
   }
 
   private Map<TaskState, Map<Priority, Long>> liveCounts() {

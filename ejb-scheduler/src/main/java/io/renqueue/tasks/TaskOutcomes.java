@@ -20,7 +20,7 @@ public class TaskOutcomes {
   private static final Logger LOG = Logger.getLogger(TaskOutcomes.class.getName());
 
   @EJB private TaskStore store;
-  @EJB private TaskReplies replies;
+  @Inject private TaskReplies replies;
   @Inject private TaskMetrics metrics;
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -65,13 +65,24 @@ public class TaskOutcomes {
         .orElse(new CancelOutcome(CancelOutcome.Result.NOT_FOUND, null));
   }
 
+  /** Tells the world about a task that the recovery sweep made terminal in this transaction. */
+  public void announce(UUID id) {
+    finished(id);
+  }
+
   private Task finished(UUID id) {
     Task task = store.reload(id);
     metrics.finished(task.getState(), task.getPriority());
     LOG.info(() -> "Task " + id + " " + task.getState() + describe(task));
     ReplyAddress to = ReplyAddress.decode(task.getReplyTo(), task.getCorrelationId());
     if (to != null) {
-      replies.send(to, TaskJson.render(task).toString());
+      try {
+        replies.send(to, TaskJson.render(task).toString());
+      } catch (RuntimeException e) {
+        // The outcome is stored either way; a requester that went away must not make the task
+        // run again.
+        LOG.warning(() -> "Task " + id + ": reply to " + to.encoded() + " could not be sent: " + e);
+      }
     }
     return task;
   }

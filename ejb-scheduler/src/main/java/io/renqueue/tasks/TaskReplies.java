@@ -1,7 +1,7 @@
 package io.renqueue.tasks;
 
 import jakarta.annotation.Resource;
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
@@ -9,9 +9,10 @@ import jakarta.jms.JMSContext;
 
 /**
  * Sends a finished task to the reply destination its JMS producer asked for. Runs inside the
- * transaction that made the task terminal, so the reply is sent exactly when that commits.
+ * transaction that made the task terminal, so the reply is sent exactly when that commits. A CDI
+ * bean, not an EJB: a failed send must not doom the caller's transaction (see TaskOutcomes).
  */
-@Stateless
+@ApplicationScoped
 public class TaskReplies {
 
   @Resource(lookup = "jms/renqueue/cf")

@@ -89,15 +89,21 @@ public class TaskStore {
             .setParameter(2, leaseSeconds)
             .setParameter(3, id)
             .getResultList();
-    if (fence.isEmpty()) {
-      return Optional.empty();
+    if (!fence.isEmpty()) {
+      return Optional.of(
+          new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
     }
-    return Optional.of(
-        new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
+    if (em.find(Task.class, id) == null) {
+      // The two-phase commit may deliver the token before PostgreSQL's COMMIT PREPARED is
+      // visible: refuse the token so the broker redelivers it a second later.
+      throw new TaskNotVisibleException(id);
+    }
+    return Optional.empty();
   }
 
   /** RUNNING (under this fence) → SUCCEEDED with the result. False when the claim was lost. */
-  public boolean markSucceeded(UUID id, int fence, TaskResult r) {
+  public boolean markSucceeded(UUID id, int fence, TaskResult result) {
+    TaskResult r = result.storable();
     return em.createNativeQuery(
                 "UPDATE task SET state = 'SUCCEEDED', finished_at = now(), lease_expires_at = NULL,"
                     + " backend = ?1, result_text = ?2, finish_reason = ?3, prompt_tokens = ?4,"
@@ -147,20 +153,73 @@ public class TaskStore {
   }
 
   /**
-   * RUNNING tasks whose lease ran out (their worker died or hung) go back to QUEUED, keeping their
-   * age and attempt count. Returns them so they can be dispatched again.
+   * RUNNING tasks whose lease ran out (their worker died or hung) and that have attempts left go
+   * back to QUEUED, keeping their age and attempt count. Returns (id, priority) of each, to be
+   * dispatched again.
    */
   @SuppressWarnings("unchecked")
-  public List<Object[]> requeueExpiredLeases(int max) {
+  public List<Object[]> requeueExpiredLeases(int maxAttempts, int batch) {
     return em.createNativeQuery(
-            "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL"
+            "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
+                + " dispatched_at = now()"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                + " ORDER BY lease_expires_at LIMIT ?1 FOR UPDATE SKIP LOCKED)"
+                + " AND attempts < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.QUEUED)
                 + ") RETURNING id, priority")
-        .setParameter(1, max)
+        .setParameter(1, maxAttempts)
+        .setParameter(2, batch)
         .getResultList();
+  }
+
+  /**
+   * RUNNING tasks whose lease ran out on their last allowed attempt end FAILED instead of running
+   * again: a task that kills or hangs its worker every time must not cycle forever.
+   */
+  @SuppressWarnings("unchecked")
+  public List<UUID> failExhaustedLeases(int maxAttempts, int batch) {
+    return em.createNativeQuery(
+            "UPDATE task SET state = 'FAILED', finished_at = now(), lease_expires_at = NULL,"
+                + " error_code = 'lease_expired', error_message = 'The worker running attempt '"
+                + " || attempts || ' (' || coalesce(node_id, '?') || ') stopped reporting; no attempts left'"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
+                + " AND attempts >= ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND state IN ("
+                + sources(TaskState.FAILED)
+                + ") RETURNING id")
+        .setParameter(1, maxAttempts)
+        .setParameter(2, batch)
+        .getResultList();
+  }
+
+  /**
+   * QUEUED tasks whose last dispatch token is older than {@code seconds} get their dispatch time
+   * renewed; returns (id, priority) of each so a new token can be sent. Covers tokens lost to the
+   * dead-letter queue or a purge.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> renewStaleDispatches(int seconds, int batch) {
+    return em.createNativeQuery(
+            "UPDATE task SET dispatched_at = now()"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED'"
+                + " AND dispatched_at < now() - make_interval(secs => ?1)"
+                + " ORDER BY dispatched_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND state = 'QUEUED' RETURNING id, priority")
+        .setParameter(1, seconds)
+        .setParameter(2, batch)
+        .getResultList();
+  }
+
+  /**
+   * Ends the leases of every task this node holds. Called when a worker starts: it runs nothing
+   * yet, so whatever the database says it runs was lost with its previous life; the next sweep
+   * requeues those tasks (or fails them when out of attempts) instead of waiting for the leases.
+   */
+  public int expireLeasesOf(String node) {
+    return em.createNativeQuery(
+            "UPDATE task SET lease_expires_at = now() WHERE node_id = ?1 AND state = 'RUNNING'")
+        .setParameter(1, node)
+        .executeUpdate();
   }
 
   /** Live tasks per (state, priority), for the queue-depth gauges. */

@@ -12,7 +12,8 @@ public class InvalidSubmissionException extends Exception {
 
   public enum Kind {
     MALFORMED_JSON,
-    INVALID_FIELDS
+    INVALID_FIELDS,
+    TOO_LARGE
   }
 
   private final Kind kind;

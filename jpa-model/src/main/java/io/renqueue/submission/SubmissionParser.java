@@ -27,6 +27,9 @@ public final class SubmissionParser {
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
   public static final int MAX_TOKENS_LIMIT = 1_000_000;
 
+  /** The largest submission accepted, whichever way it arrives (1 MiB). */
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
   /** Fields that steer Ren-Queue and are not forwarded to the backend. */
   private static final Set<String> CONTROL_FIELDS = Set.of("type", "priority", "idempotency_key");
 
@@ -59,6 +62,13 @@ public final class SubmissionParser {
   private static JsonObject readObject(String body) throws InvalidSubmissionException {
     if (body == null || body.isBlank()) {
       throw malformed("The request body is empty; send a JSON object.");
+    }
+    if (body.length() > MAX_BODY_BYTES
+        || body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+      throw new InvalidSubmissionException(
+          InvalidSubmissionException.Kind.TOO_LARGE,
+          "The request is larger than the limit of " + MAX_BODY_BYTES + " bytes.",
+          List.of());
     }
     JsonValue value;
     try (JsonParser parser = Json.createParser(new StringReader(body))) {
@@ -138,6 +148,10 @@ public final class SubmissionParser {
     }
     if (value.length() > maxLength) {
       errors.add(new FieldError(field, "must be at most " + maxLength + " characters"));
+      return null;
+    }
+    if (value.chars().anyMatch(Character::isISOControl)) {
+      errors.add(new FieldError(field, "must not contain control characters"));
       return null;
     }
     return value;

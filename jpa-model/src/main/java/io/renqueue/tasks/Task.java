@@ -64,6 +64,9 @@ public class Task {
   @Column(name = "lease_expires_at")
   private Instant leaseExpiresAt;
 
+  @Column(name = "dispatched_at")
+  private Instant dispatchedAt;
+
   /** Number of times a worker claimed the task; also the fencing token for its result. */
   @Column(nullable = false)
   private int attempts;
@@ -116,6 +119,7 @@ public class Task {
     t.requestJson = requestJson;
     t.idempotencyKey = idempotencyKey;
     t.createdAt = now;
+    t.dispatchedAt = now;
     return t;
   }
 

@@ -15,7 +15,20 @@ public final class TaskJson {
 
   private TaskJson() {}
 
+  /** The whole task, request and result included. */
   public static JsonObject render(Task t) {
+    return build(t, true);
+  }
+
+  /**
+   * The task without its request and result text, for listings: a page of 500 tasks must not carry
+   * 500 prompts and answers. {@code GET /tasks/{id}} has the rest.
+   */
+  public static JsonObject summary(Task t) {
+    return build(t, false);
+  }
+
+  private static JsonObject build(Task t, boolean full) {
     JsonObjectBuilder b =
         Json.createObjectBuilder()
             .add("id", t.getId().toString())
@@ -31,10 +44,14 @@ public final class TaskJson {
     addInstant(b, "finished_at", t.getFinishedAt());
     addString(b, "node", t.getNodeId());
     addString(b, "backend", t.getBackend());
-    b.add("request", parse(t.getRequestJson()));
+    if (full) {
+      b.add("request", parse(t.getRequestJson()));
+    }
     if (t.getResultText() != null || t.getFinishReason() != null) {
       JsonObjectBuilder result = Json.createObjectBuilder();
-      addString(result, "text", t.getResultText());
+      if (full) {
+        addString(result, "text", t.getResultText());
+      }
       addString(result, "finish_reason", t.getFinishReason());
       b.add("result", result);
     }

@@ -7,4 +7,25 @@ public record TaskResult(
     String finishReason,
     Integer promptTokens,
     Integer completionTokens,
-    long latencyMs) {}
+    long latencyMs) {
+
+  static final int MAX_FINISH_REASON = 64;
+
+  /**
+   * The result as the database can store it: PostgreSQL text cannot hold NUL characters, and the
+   * finish reason column is short. A backend's odd answer must not make the task unstorable.
+   */
+  public TaskResult storable() {
+    String reason = finishReason;
+    if (reason != null && reason.length() > MAX_FINISH_REASON) {
+      reason = reason.substring(0, MAX_FINISH_REASON);
+    }
+    return new TaskResult(
+        backend,
+        text == null ? null : text.replace("\u0000", ""),
+        reason == null ? null : reason.replace("\u0000", ""),
+        promptTokens,
+        completionTokens,
+        latencyMs);
+  }
+}

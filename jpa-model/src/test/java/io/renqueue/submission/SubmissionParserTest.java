@@ -113,4 +113,24 @@ class SubmissionParserTest {
     }
     throw new AssertionError("expected the submission to be rejected: " + body);
   }
+
+  @Test
+  void controlCharactersInStoredFieldsAreRejected() {
+    assertFieldErrors(
+        "{\"model\":\"m\\u0000x\",\"idempotency_key\":\"a\\nb\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+        "model",
+        "idempotency_key");
+  }
+
+  @Test
+  void aSubmissionOverOneMebibyteIsTooLarge() {
+    String huge =
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\""
+            + "é".repeat(SubmissionParser.MAX_BODY_BYTES / 2)
+            + "\"}]}";
+    assertThatThrownBy(() -> parser.parse(huge))
+        .isInstanceOfSatisfying(
+            InvalidSubmissionException.class,
+            e -> assertThat(e.kind()).isEqualTo(InvalidSubmissionException.Kind.TOO_LARGE));
+  }
 }

@@ -26,7 +26,7 @@ public final class AttemptLog {
     return entries.stream().map(e -> e[0]).distinct().toList();
   }
 
-  /** For example {@code sim-a: HTTP 500 ×3; sim-b: timed out after 2000 ms, HTTP 503 ×2}. */
+  /** For example {@code sim-a: HTTP 500 ×3; sim-b: timed out, HTTP 503 ×2}. */
   public synchronized String summary() {
     Map<String, Map<String, Integer>> byBackend = new LinkedHashMap<>();
     for (String[] e : entries) {

@@ -34,8 +34,7 @@ public class BackendInvoker {
       // The fault-tolerance @Timeout interrupted us; it reports a TimeoutException upwards.
       Thread.currentThread().interrupt();
       outcome = "timeout";
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      call.log().failed(backend.name(), "timed out after " + ms + " ms");
+      call.log().failed(backend.name(), "timed out");
       throw new RetryableBackendException("timed out");
     } finally {
       metrics

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -56,7 +57,23 @@ public class TaskExecution {
     Task task = claim.get().task();
     int fence = claim.get().fence();
     metrics.started(task.getPriority());
+    try {
+      run(task, fence);
+    } catch (RuntimeException e) {
+      // Anything but a backend failure is our bug or a broken dependency. Record it as the
+      // outcome; if even that fails, the exception reaches the broker and the lease covers us.
+      LOG.log(Level.SEVERE, "Task " + taskId + " failed inside the worker", e);
+      outcomes.fail(
+          taskId,
+          fence,
+          "internal_error",
+          "The worker failed: " + e.getClass().getSimpleName(),
+          null);
+    }
+  }
 
+  private void run(Task task, int fence) {
+    UUID taskId = task.getId();
     List<BackendConfig> candidates = catalog.candidates(task.getModel());
     if (candidates.isEmpty()) {
       outcomes.fail(
@@ -65,8 +82,8 @@ public class TaskExecution {
           "no_backend",
           "No configured backend serves model '"
               + task.getModel()
-              + "' (configured: "
-              + catalog.configured()
+              + "' (backends: "
+              + catalog.configured().stream().map(BackendConfig::name).toList()
               + ")",
           null);
       return;

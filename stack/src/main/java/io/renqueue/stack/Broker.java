@@ -60,7 +60,8 @@ final class Broker {
     Files.writeString(instance.resolve("etc/broker.xml"), brokerXml(port), StandardCharsets.UTF_8);
 
     ProcessBuilder pb =
-        new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
+        new ProcessBuilder(
+                Processes.detached(List.of(instance.resolve("bin/artemis").toString(), "run")))
             .directory(instance.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -195,7 +195,7 @@ final class LibertyServers {
     try {
       int exit =
           Processes.run(
-              List.of(script.toString(), action, server),
+              Processes.detached(List.of(script.toString(), action, server)),
               wlp.toFile(),
               Map.of("JAVA_HOME", System.getProperty("java.home")),
               wlp.resolve("usr/servers/" + server + "-" + action + ".log").toFile());

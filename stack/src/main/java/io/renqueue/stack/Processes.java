@@ -119,6 +119,20 @@ final class Processes {
     }
   }
 
+  /**
+   * The command in a session of its own (setsid), so a Ctrl-C in the launcher's terminal reaches
+   * only the launcher, which then stops everything in order.
+   */
+  static List<String> detached(List<String> command) {
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))) {
+      return command;
+    }
+    List<String> detached = new java.util.ArrayList<>();
+    detached.add("/usr/bin/setsid");
+    detached.addAll(command);
+    return detached;
+  }
+
   static int run(
       List<String> command, java.io.File dir, java.util.Map<String, String> env, java.io.File log)
       throws IOException, InterruptedException {

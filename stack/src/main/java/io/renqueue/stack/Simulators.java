@@ -21,21 +21,23 @@ final class Simulators {
       Processes.requireFree("Simulator " + sim.name(), sim.port());
       Process p =
           new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx128m",
-                  "-cp",
-                  classpath,
-                  "io.renqueue.simulator.BackendSimulator",
-                  "--port",
-                  String.valueOf(sim.port()),
-                  "--name",
-                  sim.name(),
-                  "--models",
-                  "*",
-                  "--first-token-ms",
-                  String.valueOf(sim.firstTokenMs()),
-                  "--tokens-per-second",
-                  "0")
+                  Processes.detached(
+                      List.of(
+                          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                          "-Xmx128m",
+                          "-cp",
+                          classpath,
+                          "io.renqueue.simulator.BackendSimulator",
+                          "--port",
+                          String.valueOf(sim.port()),
+                          "--name",
+                          sim.name(),
+                          "--models",
+                          "*",
+                          "--first-token-ms",
+                          String.valueOf(sim.firstTokenMs()),
+                          "--tokens-per-second",
+                          "0")))
               .redirectErrorStream(true)
               .redirectOutput(
                   ProcessBuilder.Redirect.appendTo(logDir.resolve(sim.name() + ".log").toFile()))

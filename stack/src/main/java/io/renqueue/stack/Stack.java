@@ -31,6 +31,9 @@ public final class Stack {
       Topology.named(System.getProperty("renqueue.stack.topology", "run"));
   private final LibertyServers liberty = new LibertyServers(wlp, libertyConfig, artifacts);
 
+  /** A launcher configured by the renqueue.stack.* system properties Maven passes. */
+  public Stack() {}
+
   public static void main(String[] args) throws Exception {
     String mode = args.length == 0 ? "run" : args[0];
     Stack stack = new Stack();
@@ -42,7 +45,7 @@ public final class Stack {
     }
   }
 
-  void run() throws Exception {
+  public void run() throws Exception {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -52,13 +55,18 @@ public final class Stack {
                   Log.info("Everything Ren-Queue started has stopped.");
                 },
                 "renqueue-stack-shutdown"));
-    Credentials credentials = start();
+    Credentials credentials = startAll();
     System.out.println(Banner.text(topology, credentials));
     // Stay in the foreground; the JVM exits through the shutdown hook on Ctrl-C or SIGTERM.
     Thread.currentThread().join();
   }
 
-  Credentials start() throws Exception {
+  /** Starts every component; on failure stops what it started and rethrows. */
+  public void start() throws Exception {
+    startAll();
+  }
+
+  private Credentials startAll() throws Exception {
     StackState previous = StackState.at(dir);
     if (previous.exists()) {
       Log.warn("A previous stack was not stopped cleanly; stopping what it left running first");
@@ -85,7 +93,8 @@ public final class Stack {
     }
   }
 
-  void stop() {
+  /** Stops what the state file names, Liberty first and the database last. */
+  public void stop() {
     StackState state = StackState.at(dir);
     if (!state.exists()) {
       return;

@@ -36,7 +36,12 @@ class BadInputIT {
             "{\"type\":\"video\",\"model\":\"sim-small\"," + msgs + "}",
             400,
             "invalid-request"),
-        Arguments.of("missing model", "{" + msgs + "}", 400, "invalid-request"));
+        Arguments.of("missing model", "{" + msgs + "}", 400, "invalid-request"),
+        Arguments.of(
+            "control character in model",
+            "{\"model\":\"a\\u0000b\"," + msgs + "}",
+            400,
+            "invalid-request"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -66,6 +71,12 @@ class BadInputIT {
     assertProblem(get("/api/v1/tasks/not-a-uuid"), 404, "not-found");
     assertProblem(delete("/api/v1/tasks/" + UUID.randomUUID()), 404, "not-found");
     assertProblem(get("/api/v1/nothing-here"), 404, "not-found");
+  }
+
+  @Test
+  void pathsOutsideTheApiAreProblemsToo() {
+    assertProblem(get("/nothing-here"), 404, "not-found");
+    assertProblem(get("/api/v2/tasks"), 404, "not-found");
   }
 
   @Test

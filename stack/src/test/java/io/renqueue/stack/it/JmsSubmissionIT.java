@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
@@ -83,6 +84,28 @@ class JmsSubmissionIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> rejectedCount(API) + rejectedCount(WORKER) >= 2);
+  }
+
+  @Test
+  void nonTextMessagesAndOversizedHeadersAreDeadLetteredWithAReason() throws Exception {
+    String mapId = UUID.randomUUID().toString();
+    String longId = "x".repeat(500);
+    try (JMSContext jms = jms().createContext()) {
+      var submit = jms.createQueue("renqueue.submit");
+      MapMessage map = jms.createMapMessage();
+      map.setString("model", "sim-small");
+      map.setJMSCorrelationID(mapId);
+      jms.createProducer().send(submit, map);
+      TextMessage oversized = jms.createTextMessage(chat(unique("long correlation"), "normal"));
+      oversized.setJMSCorrelationID(longId);
+      jms.createProducer().send(submit, oversized);
+
+      Message dead = assertDeadLettered(jms, mapId, "not-a-text-message", null);
+      assertThat(dead.getStringProperty("renqueue_original_message_type")).isEqualTo("MapMessage");
+      Message tooLong = assertDeadLettered(jms, longId, "invalid-request", null);
+      assertThat(tooLong.getStringProperty("renqueue_rejection_detail"))
+          .contains("JMSCorrelationID");
+    }
   }
 
   private static Message assertDeadLettered(

@@ -71,4 +71,62 @@ class RecoveryIT {
     assertThat(done.getString("node")).isEqualTo("it-worker");
     assertThat(promptCount(SIM_A, prompt) + promptCount(SIM_B, prompt)).isEqualTo(1);
   }
+
+  @Test
+  void aTaskWhoseWorkerVanishedOnItsLastAttemptFailsInsteadOfRunningForever() throws Exception {
+    UUID id = UUID.randomUUID();
+    insert(
+        id,
+        "RUNNING",
+        chat(unique("poison"), "normal"),
+        "now() - interval '1 second'",
+        3,
+        "dispatched_at");
+
+    JsonObject done = awaitState(id.toString(), "SUCCEEDED", "FAILED");
+
+    assertThat(done.getString("state")).isEqualTo("FAILED");
+    assertThat(done.getJsonObject("error").getString("code")).isEqualTo("lease_expired");
+    assertThat(done.getJsonObject("error").getString("message")).contains("vanished-node");
+  }
+
+  @Test
+  void aQueuedTaskWhoseTokenWasLostIsDispatchedAgain() throws Exception {
+    String prompt = unique("token lost");
+    UUID id = UUID.randomUUID();
+    // Queued an hour ago and no token on the broker: as if it had been dead-lettered or purged.
+    insert(id, "QUEUED", chat(prompt, "normal"), "NULL", 0, "now() - interval '1 hour'");
+
+    JsonObject done = awaitState(id.toString(), "SUCCEEDED", "FAILED");
+
+    assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(done.getInt("attempts")).isEqualTo(1);
+    assertThat(promptCount(SIM_A, prompt) + promptCount(SIM_B, prompt)).isEqualTo(1);
+  }
+
+  private static void insert(
+      UUID id, String state, String request, String leaseSql, int attempts, String dispatchedSql)
+      throws Exception {
+    boolean running = state.equals("RUNNING");
+    try (Connection db = database();
+        PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO task (id, tenant_id, type, model, priority, state, request_json, created_at,"
+                    + " started_at, lease_expires_at, attempts, node_id, dispatched_at)"
+                    + " VALUES (?, 'default', 'CHAT', 'sim-small', 'NORMAL', ?, ?, now() - interval '1 hour', "
+                    + (running ? "now()" : "NULL")
+                    + ", "
+                    + leaseSql
+                    + ", ?, "
+                    + (running ? "'vanished-node'" : "NULL")
+                    + ", "
+                    + (dispatchedSql.equals("dispatched_at") ? "NULL" : dispatchedSql)
+                    + ")")) {
+      insert.setObject(1, id);
+      insert.setString(2, state);
+      insert.setString(3, request);
+      insert.setInt(4, attempts);
+      insert.executeUpdate();
+    }
+  }
 }

@@ -16,9 +16,11 @@ public class InvalidSubmissionMapper implements ExceptionMapper<InvalidSubmissio
   @Override
   public Response toResponse(InvalidSubmissionException e) {
     ProblemType type =
-        e.kind() == InvalidSubmissionException.Kind.MALFORMED_JSON
-            ? ProblemType.MALFORMED_JSON
-            : ProblemType.INVALID_REQUEST;
+        switch (e.kind()) {
+          case MALFORMED_JSON -> ProblemType.MALFORMED_JSON;
+          case INVALID_FIELDS -> ProblemType.INVALID_REQUEST;
+          case TOO_LARGE -> ProblemType.PAYLOAD_TOO_LARGE;
+        };
     return ProblemResponses.of(new Problem(type, e.getMessage(), e.errors()), uri);
   }
 }

@@ -49,8 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Tasks")
 public class TasksResource {
 
-  static final int MAX_BODY_BYTES = 1024 * 1024;
-
   private final SubmissionParser parser = new SubmissionParser();
 
   @EJB TaskSubmissions submissions;
@@ -84,7 +82,8 @@ public class TasksResource {
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public Response submit(@HeaderParam("Content-Length") Long contentLength, InputStream body)
       throws InvalidSubmissionException {
-    var submission = parser.parse(BoundedBody.read(body, contentLength, MAX_BODY_BYTES));
+    var submission =
+        parser.parse(BoundedBody.read(body, contentLength, SubmissionParser.MAX_BODY_BYTES));
     SubmitResult result = submissions.submit(Tenants.DEFAULT, submission, null);
     URI location =
         uri.getBaseUriBuilder().path("tasks").path(result.task().getId().toString()).build();
@@ -112,7 +111,9 @@ public class TasksResource {
   @GET
   @Operation(
       summary = "List tasks, newest first",
-      description = "Pass next_cursor back as cursor for the next page.")
+      description =
+          "Items omit the request and the result text; read a task for those. Pass next_cursor"
+              + " back as cursor for the next page.")
   @APIResponse(
       responseCode = "200",
       description = "One page of tasks",
@@ -132,7 +133,7 @@ public class TasksResource {
           String cursor) {
     TaskPage page = store.list(ListingQuery.parse(Tenants.DEFAULT, state, priority, limit, cursor));
     JsonArrayBuilder items = Json.createArrayBuilder();
-    page.tasks().forEach(t -> items.add(TaskJson.render(t)));
+    page.tasks().forEach(t -> items.add(TaskJson.summary(t)));
     JsonObjectBuilder b = Json.createObjectBuilder().add("items", items);
     if (page.nextCursor() != null) {
       b.add("next_cursor", page.nextCursor());
