@@ -2,8 +2,12 @@ package io.renqueue.observability;
 
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskState;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +16,9 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Task counters and queue-depth gauges for {@code /metrics}. Counters count what this server did;
- * the depth gauges show the database's view of the whole cluster, refreshed by the sweep.
+ * Task counters and queue-depth gauges for {@code /metrics}. Counters count what this server did,
+ * once the transaction that did it has committed; the depth gauges show the database's view of the
+ * whole cluster, refreshed by the sweep.
  */
 @ApplicationScoped
 public class TaskMetrics {
@@ -21,6 +26,9 @@ public class TaskMetrics {
   @Inject
   @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
   MetricRegistry registry;
+
+  @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
+  TransactionSynchronizationRegistry transactions;
 
   private final Map<TaskState, Map<Priority, AtomicLong>> live = new EnumMap<>(TaskState.class);
   private volatile boolean gaugesRegistered;
@@ -45,7 +53,9 @@ public class TaskMetrics {
 
   /** A JMS submission was refused and dead-lettered. */
   public void rejectedSubmission(String reason) {
-    registry.counter("renqueue.jms.submissions.rejected", new Tag("reason", reason)).inc();
+    afterCommit(
+        () ->
+            registry.counter("renqueue.jms.submissions.rejected", new Tag("reason", reason)).inc());
   }
 
   /** Replaces the cluster-wide live task counts (QUEUED and RUNNING by priority). */
@@ -75,7 +85,31 @@ public class TaskMetrics {
     gaugesRegistered = true;
   }
 
+  /** Runs the update when the current transaction commits, or now when there is none. */
+  private void afterCommit(Runnable update) {
+    if (transactions == null || transactions.getTransactionKey() == null) {
+      update.run();
+      return;
+    }
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              update.run();
+            }
+          }
+        });
+  }
+
   private void count(String name, Priority p, TaskState s) {
+    afterCommit(() -> countNow(name, p, s));
+  }
+
+  private void countNow(String name, Priority p, TaskState s) {
     if (s == null) {
       registry.counter(name, new Tag("priority", p.wireName())).inc();
     } else {

@@ -58,6 +58,7 @@ final class Simulators {
       long pid = state.pid("simulator." + sim.name() + ".pid");
       if (pid > 0) {
         Processes.stop(pid, Duration.ofSeconds(5));
+        Log.info("Backend simulator " + sim.name() + " stopped");
       }
     }
   }
