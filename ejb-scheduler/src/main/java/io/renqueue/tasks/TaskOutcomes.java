@@ -25,26 +25,21 @@ public class TaskOutcomes {
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean succeed(UUID id, int fence, TaskResult result) {
-    if (!store.markSucceeded(id, fence, result)) {
-      LOG.warning(
-          () ->
-              "Result for task "
-                  + id
-                  + " (attempt "
-                  + fence
-                  + ") discarded: the task is no longer running under that attempt");
-      return false;
-    }
-    finished(id);
-    return true;
+    return finishedUnderFence(store.markSucceeded(id, fence, result), id, fence, "Result");
   }
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean fail(UUID id, int fence, String code, String message, String lastBackend) {
-    if (!store.markFailed(id, fence, code, message, lastBackend)) {
+    return finishedUnderFence(
+        store.markFailed(id, fence, code, message, lastBackend), id, fence, "Failure");
+  }
+
+  private boolean finishedUnderFence(boolean updated, UUID id, int fence, String what) {
+    if (!updated) {
       LOG.warning(
           () ->
-              "Failure of task "
+              what
+                  + " of task "
                   + id
                   + " (attempt "
                   + fence

@@ -49,6 +49,24 @@ class RecoveryIT {
   }
 
   @Test
+  void aTokenThatArrivesBeforeItsTaskIsVisibleIsRedeliveredNotDropped() throws Exception {
+    // Two-phase commit may let the broker deliver a token before PostgreSQL shows the row.
+    String prompt = unique("token first");
+    UUID id = UUID.randomUUID();
+    try (JMSContext jms = jms().createContext()) {
+      jms.createProducer().setPriority(9).send(jms.createQueue("renqueue.dispatch"), id.toString());
+    }
+    // Let the worker see the token at least once while the row does not exist yet.
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    insert(id, "QUEUED", chat(prompt, "normal"), "NULL", 0, "now()");
+
+    JsonObject done = awaitState(id.toString(), "SUCCEEDED", "FAILED");
+
+    assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(promptCount(SIM_A, prompt) + promptCount(SIM_B, prompt)).isEqualTo(1);
+  }
+
+  @Test
   void aRunningTaskWhoseWorkerVanishedIsQueuedAgainAndRunsOnce() throws Exception {
     String prompt = unique("orphaned");
     UUID id = UUID.randomUUID();
