@@ -1,0 +1,5 @@
+/**
+ * JMS intake: submissions from producers outside Liberty, and the dead-letter path for those that
+ * cannot become tasks.
+ */
+package io.renqueue.intake;
