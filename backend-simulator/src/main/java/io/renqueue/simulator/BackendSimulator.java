@@ -51,7 +51,7 @@ public final class BackendSimulator implements AutoCloseable {
     server.createContext("/v1/models", ex -> handle(ex, this::models));
     server.createContext("/sim/stats", ex -> handle(ex, this::stats));
     server.createContext("/sim/config", ex -> handle(ex, this::config));
-    server.createContext("/", ex -> handle(ex, e -> error(e, 404, "not_found", "No such path")));
+    server.createContext("/", ex -> handle(ex, this::index));
   }
 
   public BackendSimulator start() {
@@ -325,6 +325,33 @@ public final class BackendSimulator implements AutoCloseable {
       LOG.info(() -> "Simulator settings changed: " + updated);
     }
     json(ex, 200, settings.get().toJson());
+  }
+
+  /** The base URL itself answers with what this server offers; anything else unknown is 404. */
+  private void index(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    if (!List.of("/", "/v1", "/v1/").contains(path)) {
+      error(ex, 404, "not_found", "No such path: " + path);
+      return;
+    }
+    var endpoints = Json.createArrayBuilder();
+    List.of(
+            "POST /v1/chat/completions",
+            "POST /v1/embeddings",
+            "GET /v1/models",
+            "GET /sim/stats",
+            "POST /sim/stats (reset)",
+            "GET|POST /sim/config")
+        .forEach(endpoints::add);
+    json(
+        ex,
+        200,
+        Json.createObjectBuilder()
+            .add("object", "simulator")
+            .add("name", settings.get().name())
+            .add("settings", settings.get().toJson())
+            .add("endpoints", endpoints)
+            .build());
   }
 
   private boolean admitted(HttpExchange ex, SimulatorSettings s) throws IOException {

@@ -136,6 +136,18 @@ class BackendSimulatorTest {
     assertThat(json(models.body()).getJsonArray("data")).hasSize(2);
   }
 
+  @Test
+  void theBaseUrlDescribesTheSimulatorAndOtherPathsAre404() throws Exception {
+    HttpResponse<String> index =
+        http.send(HttpRequest.newBuilder(uri("/v1")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(json(index.body()).getString("name")).isEqualTo("test-sim");
+    HttpResponse<String> missing =
+        http.send(
+            HttpRequest.newBuilder(uri("/v2/nope")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
   private String stats() throws Exception {
     return http.send(
             HttpRequest.newBuilder(uri("/sim/stats")).build(), HttpResponse.BodyHandlers.ofString())
