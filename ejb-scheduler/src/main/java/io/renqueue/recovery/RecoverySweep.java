@@ -25,10 +25,11 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The scheduler's periodic sweep: tasks whose worker lost its lease go back to the queue with a
- * fresh dispatch token, and the queue-depth gauges are refreshed. The timer only triggers; the
- * rules live in the guarded SQL of {@link TaskStore}. Running it on several servers is safe: each
- * expired task is requeued by exactly one of them (row locks, SKIP LOCKED).
+ * The scheduler's periodic sweep: waiting tasks past their deadline end EXPIRED, tasks whose worker
+ * lost its lease go back to the queue with a fresh dispatch token, and the queue-depth gauges are
+ * refreshed. The timer only triggers; the rules live in the guarded SQL of {@link TaskStore}.
+ * Running it on several servers is safe: each expired task is requeued by exactly one of them (row
+ * locks, SKIP LOCKED).
  */
 @Singleton
 @Startup
@@ -77,6 +78,9 @@ public class RecoverySweep {
 
   @Timeout
   void sweep() {
+    for (UUID id : store.expireOverdue(BATCH)) {
+      outcomes.announce(id);
+    }
     for (UUID id : store.failExhaustedLeases(maxAttempts, BATCH)) {
       outcomes.announce(id);
     }

@@ -2,6 +2,7 @@ package io.renqueue.submission;
 
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.ReplyAddress;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskStore;
@@ -32,6 +33,7 @@ public class TaskSubmissions {
   @EJB private TaskStore store;
   @EJB private TaskDispatcher dispatcher;
   @Inject private TaskMetrics metrics;
+  @Inject private SchedulingSettings settings;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
     if (s.idempotencyKey() != null) {
@@ -46,6 +48,7 @@ public class TaskSubmissions {
         return new SubmitResult(existing.get(), false);
       }
     }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Task task =
         Task.accepted(
             UUID.randomUUID(),
@@ -55,7 +58,8 @@ public class TaskSubmissions {
             s.priority(),
             s.requestJson(),
             s.idempotencyKey(),
-            Instant.now().truncatedTo(ChronoUnit.MICROS));
+            now);
+    task.expireAt(settings.expiry().expiresAt(s.priority(), s.deadline(), s.ttl(), now));
     if (replyTo != null) {
       task.replyTo(replyTo.encoded(), replyTo.correlationId());
     }

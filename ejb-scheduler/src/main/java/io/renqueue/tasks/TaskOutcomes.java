@@ -85,7 +85,7 @@ public class TaskOutcomes {
   private static String describe(Task t) {
     return switch (t.getState()) {
       case SUCCEEDED -> " on " + t.getBackend() + " in " + t.getLatencyMs() + " ms";
-      case FAILED -> ": " + t.getErrorCode() + " - " + t.getErrorMessage();
+      case FAILED, EXPIRED -> ": " + t.getErrorCode() + " - " + t.getErrorMessage();
       default -> "";
     };
   }

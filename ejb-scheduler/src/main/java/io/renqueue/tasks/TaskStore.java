@@ -84,7 +84,7 @@ public class TaskStore {
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
                     + " WHERE id = ?3 AND state IN ("
                     + sources(TaskState.RUNNING)
-                    + ") RETURNING attempts")
+                    + ") AND (expires_at IS NULL OR expires_at > now()) RETURNING attempts")
             .setParameter(1, node)
             .setParameter(2, leaseSeconds)
             .setParameter(3, id)
@@ -189,6 +189,22 @@ public class TaskStore {
                 + ") RETURNING id")
         .setParameter(1, maxAttempts)
         .setParameter(2, batch)
+        .getResultList();
+  }
+
+  /** QUEUED tasks past their expiry end EXPIRED; returns their ids, to be announced. */
+  @SuppressWarnings("unchecked")
+  public List<UUID> expireOverdue(int batch) {
+    return em.createNativeQuery(
+            "UPDATE task SET state = 'EXPIRED', finished_at = now(), error_code = 'expired',"
+                + " error_message = 'Not started before ' || to_char(expires_at AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED' AND expires_at <= now()"
+                + " ORDER BY expires_at LIMIT ?1 FOR UPDATE SKIP LOCKED)"
+                + " AND state IN ("
+                + sources(TaskState.EXPIRED)
+                + ") RETURNING id")
+        .setParameter(1, batch)
         .getResultList();
   }
 

@@ -12,6 +12,10 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +35,11 @@ public final class SubmissionParser {
   public static final int MAX_BODY_BYTES = 1024 * 1024;
 
   /** Fields that steer Ren-Queue and are not forwarded to the backend. */
-  private static final Set<String> CONTROL_FIELDS = Set.of("type", "priority", "idempotency_key");
+  private static final Set<String> CONTROL_FIELDS =
+      Set.of("type", "priority", "idempotency_key", "deadline", "ttl");
+
+  /** The longest time a task may be given to start. */
+  public static final long MAX_TTL_SECONDS = 30L * 24 * 3600;
 
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool");
@@ -47,6 +55,8 @@ public final class SubmissionParser {
     validateMessages(json, errors);
     validateMaxTokens(json, errors);
     validateTemperature(json, errors);
+    Instant deadline = parseDeadline(json, errors);
+    Duration ttl = parseTtl(json, errors);
 
     if (!errors.isEmpty()) {
       throw new InvalidSubmissionException(
@@ -56,7 +66,8 @@ public final class SubmissionParser {
               : "The task request has " + errors.size() + " invalid fields.",
           errors);
     }
-    return new Submission(type, model, priority, key, backendRequest(json).toString());
+    return new Submission(
+        type, model, priority, key, backendRequest(json).toString(), deadline, ttl);
   }
 
   private static JsonObject readObject(String body) throws InvalidSubmissionException {
@@ -206,6 +217,38 @@ public final class SubmissionParser {
         errors.add(new FieldError(field, "must be between 1 and " + MAX_TOKENS_LIMIT));
       }
     }
+  }
+
+  private static Instant parseDeadline(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("deadline") || json.isNull("deadline")) {
+      return null;
+    }
+    if (!(json.get("deadline") instanceof JsonString s)) {
+      errors.add(new FieldError("deadline", "must be an RFC 3339 date-time string"));
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s.getString()).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(
+          new FieldError("deadline", "must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z"));
+      return null;
+    }
+  }
+
+  private static Duration parseTtl(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("ttl") || json.isNull("ttl")) {
+      return null;
+    }
+    if (!(json.get("ttl") instanceof JsonNumber n) || !n.isIntegral()) {
+      errors.add(new FieldError("ttl", "must be a whole number of seconds"));
+      return null;
+    }
+    if (n.longValue() < 1 || n.longValue() > MAX_TTL_SECONDS) {
+      errors.add(new FieldError("ttl", "must be between 1 and " + MAX_TTL_SECONDS + " seconds"));
+      return null;
+    }
+    return Duration.ofSeconds(n.longValue());
   }
 
   private static void validateTemperature(JsonObject json, List<FieldError> errors) {

@@ -67,6 +67,10 @@ public class Task {
   @Column(name = "dispatched_at")
   private Instant dispatchedAt;
 
+  /** After this instant the task must not start; it ends EXPIRED. Null: it may wait forever. */
+  @Column(name = "expires_at")
+  private Instant expiresAt;
+
   /** Number of times a worker claimed the task; also the fencing token for its result. */
   @Column(nullable = false)
   private int attempts;
@@ -121,6 +125,10 @@ public class Task {
     t.createdAt = now;
     t.dispatchedAt = now;
     return t;
+  }
+
+  public void expireAt(Instant expiry) {
+    this.expiresAt = expiry;
   }
 
   public void replyTo(String destination, String correlation) {
@@ -178,6 +186,10 @@ public class Task {
 
   public Instant getFinishedAt() {
     return finishedAt;
+  }
+
+  public Instant getExpiresAt() {
+    return expiresAt;
   }
 
   public Instant getLeaseExpiresAt() {

@@ -42,6 +42,7 @@ public final class TaskJson {
     addInstant(b, "created_at", t.getCreatedAt());
     addInstant(b, "started_at", t.getStartedAt());
     addInstant(b, "finished_at", t.getFinishedAt());
+    addInstant(b, "expires_at", t.getExpiresAt());
     addString(b, "node", t.getNodeId());
     addString(b, "backend", t.getBackend());
     if (full) {

@@ -1,0 +1,50 @@
+package io.renqueue.scheduling;
+
+import io.renqueue.tasks.ExpiryPolicy;
+import io.renqueue.tasks.Priority;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The scheduling policies, built once from MicroProfile Config:
+ *
+ * <pre>
+ * renqueue.ttl.batch=86400    default TTL (seconds) of a level's tasks that bring none; unset: no expiry
+ * </pre>
+ */
+@ApplicationScoped
+public class SchedulingSettings {
+
+  private static final Logger LOG = Logger.getLogger(SchedulingSettings.class.getName());
+
+  private ExpiryPolicy expiry;
+
+  @PostConstruct
+  void load() {
+    expiry = new ExpiryPolicy(defaultTtls(ConfigProvider.getConfig()));
+  }
+
+  public ExpiryPolicy expiry() {
+    return expiry;
+  }
+
+  static Map<Priority, Duration> defaultTtls(Config config) {
+    Map<Priority, Duration> ttls = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      config
+          .getOptionalValue("renqueue.ttl." + p.wireName(), Long.class)
+          .filter(seconds -> seconds > 0)
+          .ifPresent(seconds -> ttls.put(p, Duration.ofSeconds(seconds)));
+    }
+    if (!ttls.isEmpty()) {
+      LOG.info(() -> "Default time to live per level: " + ttls);
+    }
+    return ttls;
+  }
+}
