@@ -27,10 +27,15 @@ public class TaskDispatcher {
   private Queue dispatchQueue;
 
   public void dispatch(UUID taskId, Priority priority) {
+    dispatch(taskId, priority, priority.jmsPriority());
+  }
+
+  /** A token at {@code jmsPriority}, which aging may have raised above the level's own. */
+  public void dispatch(UUID taskId, Priority priority, int jmsPriority) {
     try (JMSContext jms = connectionFactory.createContext()) {
       jms.createProducer()
           .setDeliveryMode(DeliveryMode.PERSISTENT)
-          .setPriority(priority.jmsPriority())
+          .setPriority(jmsPriority)
           .setProperty(PRIORITY_PROPERTY, priority.wireName())
           .send(dispatchQueue, taskId.toString());
     }

@@ -47,6 +47,11 @@ public class TaskMetrics {
     count("renqueue.tasks.started", p, null);
   }
 
+  /** A waiting task was re-dispatched at a higher priority because it waited long. */
+  public void aged(Priority p) {
+    count("renqueue.tasks.aged", p, null);
+  }
+
   public void requeued(Priority p) {
     count("renqueue.tasks.requeued", p, null);
   }

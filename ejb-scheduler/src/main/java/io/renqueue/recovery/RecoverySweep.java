@@ -2,6 +2,8 @@ package io.renqueue.recovery;
 
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.scheduling.AgingPolicy;
+import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
@@ -18,6 +20,7 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +67,7 @@ public class RecoverySweep {
   int redispatchAfterSeconds;
 
   @EJB private TaskOutcomes outcomes;
+  @Inject private SchedulingSettings settings;
 
   @PostConstruct
   void schedule() {
@@ -90,6 +94,7 @@ public class RecoverySweep {
       metrics.requeued(priority);
       LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
     }
+    promoteAgedTasks();
     for (Object[] row : store.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
       redispatch(row);
       LOG.warning(
@@ -103,10 +108,53 @@ public class RecoverySweep {
     metrics.liveTasks(liveCounts());
   }
 
-  private Priority redispatch(Object[] idAndPriority) {
-    Priority priority = Priority.valueOf((String) idAndPriority[1]);
-    dispatcher.dispatch((UUID) idAndPriority[0], priority);
+  /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */
+  private void promoteAgedTasks() {
+    AgingPolicy aging = settings.aging();
+    if (!aging.enabled()) {
+      return;
+    }
+    Instant now = Instant.now();
+    for (Object[] row : store.agingCandidates(now.minus(aging.step()), aging.ceiling(), BATCH)) {
+      UUID id = (UUID) row[0];
+      Priority level = Priority.valueOf((String) row[1]);
+      int dispatched = ((Number) row[2]).intValue();
+      int effective = aging.effectivePriority(level, toInstant(row[3]), now);
+      if (effective > dispatched && store.raiseDispatchPriority(id, effective)) {
+        dispatcher.dispatch(id, level, effective);
+        metrics.aged(level);
+        LOG.fine(
+            () ->
+                "Task "
+                    + id
+                    + " ("
+                    + level.wireName()
+                    + ") aged from priority "
+                    + dispatched
+                    + " to "
+                    + effective);
+      }
+    }
+  }
+
+  /** Sends a new token for (id, priority, dispatch_priority) at its current dispatch priority. */
+  private Priority redispatch(Object[] row) {
+    Priority priority = Priority.valueOf((String) row[1]);
+    dispatcher.dispatch((UUID) row[0], priority, ((Number) row[2]).intValue());
     return priority;
+  }
+
+  private static Instant toInstant(Object timestamp) {
+    if (timestamp instanceof Instant i) {
+      return i;
+    }
+    if (timestamp instanceof java.time.OffsetDateTime o) {
+      return o.toInstant();
+    }
+    if (timestamp instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    throw new IllegalStateException("Unexpected timestamp type " + timestamp.getClass());
   }
 
   private Map<TaskState, Map<Priority, Long>> liveCounts() {

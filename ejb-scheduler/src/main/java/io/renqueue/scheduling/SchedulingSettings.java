@@ -15,7 +15,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * The scheduling policies, built once from MicroProfile Config:
  *
  * <pre>
- * renqueue.ttl.batch=86400    default TTL (seconds) of a level's tasks that bring none; unset: no expiry
+ * renqueue.ttl.batch=86400          default TTL (seconds) of a level's tasks that bring none; 0: none
+ * renqueue.aging.step-seconds=60     waiting time per JMS priority step; 0 disables aging
+ * renqueue.aging.ceiling=9           the highest JMS priority aging reaches
  * </pre>
  */
 @ApplicationScoped
@@ -24,14 +26,36 @@ public class SchedulingSettings {
   private static final Logger LOG = Logger.getLogger(SchedulingSettings.class.getName());
 
   private ExpiryPolicy expiry;
+  private AgingPolicy aging;
 
   @PostConstruct
   void load() {
-    expiry = new ExpiryPolicy(defaultTtls(ConfigProvider.getConfig()));
+    Config config = ConfigProvider.getConfig();
+    expiry = new ExpiryPolicy(defaultTtls(config));
+    aging =
+        new AgingPolicy(
+            Duration.ofSeconds(
+                config.getOptionalValue("renqueue.aging.step-seconds", Long.class).orElse(60L)),
+            config
+                .getOptionalValue("renqueue.aging.ceiling", Integer.class)
+                .orElse(AgingPolicy.MAX_JMS_PRIORITY));
+    LOG.info(
+        () ->
+            "Aging: "
+                + (aging.enabled()
+                    ? "one priority step per "
+                        + aging.step().toSeconds()
+                        + " s up to "
+                        + aging.ceiling()
+                    : "off"));
   }
 
   public ExpiryPolicy expiry() {
     return expiry;
+  }
+
+  public AgingPolicy aging() {
+    return aging;
   }
 
   static Map<Priority, Duration> defaultTtls(Config config) {

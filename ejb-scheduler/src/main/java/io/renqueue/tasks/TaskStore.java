@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -166,7 +167,7 @@ public class TaskStore {
                 + " AND attempts < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.QUEUED)
-                + ") RETURNING id, priority")
+                + ") RETURNING id, priority, dispatch_priority")
         .setParameter(1, maxAttempts)
         .setParameter(2, batch)
         .getResultList();
@@ -190,6 +191,34 @@ public class TaskStore {
         .setParameter(1, maxAttempts)
         .setParameter(2, batch)
         .getResultList();
+  }
+
+  /**
+   * QUEUED tasks accepted before {@code acceptedBefore} whose latest token is below {@code
+   * ceiling}, oldest first, locked for this transaction: (id, priority, dispatch_priority,
+   * created_at). The aging policy decides which of them to promote.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> agingCandidates(Instant acceptedBefore, int ceiling, int batch) {
+    return em.createNativeQuery(
+            "SELECT id, priority, dispatch_priority, created_at FROM task WHERE state = 'QUEUED'"
+                + " AND created_at < ?1 AND dispatch_priority < ?2 ORDER BY created_at LIMIT ?3"
+                + " FOR UPDATE SKIP LOCKED")
+        .setParameter(1, acceptedBefore)
+        .setParameter(2, ceiling)
+        .setParameter(3, batch)
+        .getResultList();
+  }
+
+  /** Records that a QUEUED task is being re-dispatched at a higher priority. */
+  public boolean raiseDispatchPriority(UUID id, int priority) {
+    return em.createNativeQuery(
+                "UPDATE task SET dispatch_priority = ?1, dispatched_at = now()"
+                    + " WHERE id = ?2 AND state = 'QUEUED' AND dispatch_priority < ?1")
+            .setParameter(1, priority)
+            .setParameter(2, id)
+            .executeUpdate()
+        == 1;
   }
 
   /** QUEUED tasks past their expiry end EXPIRED; returns their ids, to be announced. */
@@ -220,7 +249,7 @@ public class TaskStore {
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED'"
                 + " AND dispatched_at < now() - make_interval(secs => ?1)"
                 + " ORDER BY dispatched_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
-                + " AND state = 'QUEUED' RETURNING id, priority")
+                + " AND state = 'QUEUED' RETURNING id, priority, dispatch_priority")
         .setParameter(1, seconds)
         .setParameter(2, batch)
         .getResultList();

@@ -71,6 +71,10 @@ public class Task {
   @Column(name = "expires_at")
   private Instant expiresAt;
 
+  /** JMS priority (0–9) of the latest dispatch token; above the level's own once aged. */
+  @Column(name = "dispatch_priority", nullable = false)
+  private int dispatchPriority;
+
   /** Number of times a worker claimed the task; also the fencing token for its result. */
   @Column(nullable = false)
   private int attempts;
@@ -124,6 +128,7 @@ public class Task {
     t.idempotencyKey = idempotencyKey;
     t.createdAt = now;
     t.dispatchedAt = now;
+    t.dispatchPriority = priority.jmsPriority();
     return t;
   }
 
@@ -186,6 +191,10 @@ public class Task {
 
   public Instant getFinishedAt() {
     return finishedAt;
+  }
+
+  public int getDispatchPriority() {
+    return dispatchPriority;
   }
 
   public Instant getExpiresAt() {

@@ -35,6 +35,7 @@ public final class TaskJson {
             .add("type", t.getType().wireName())
             .add("model", t.getModel())
             .add("priority", t.getPriority().wireName())
+            .add("dispatch_priority", t.getDispatchPriority())
             .add("state", t.getState().wireName())
             .add("tenant", t.getTenantId())
             .add("attempts", t.getAttempts());

@@ -74,9 +74,9 @@ class RecoveryIT {
         PreparedStatement insert =
             db.prepareStatement(
                 "INSERT INTO task (id, tenant_id, type, model, priority, state, request_json, created_at,"
-                    + " started_at, lease_expires_at, attempts, node_id)"
+                    + " started_at, lease_expires_at, attempts, node_id, dispatch_priority)"
                     + " VALUES (?, 'default', 'CHAT', 'sim-small', 'HIGH', 'RUNNING', ?, now(), now(),"
-                    + " now() - interval '1 second', 1, 'vanished-node')")) {
+                    + " now() - interval '1 second', 1, 'vanished-node', 7)")) {
       insert.setObject(1, id);
       insert.setString(2, chat(prompt, "high"));
       insert.executeUpdate();
@@ -129,15 +129,17 @@ class RecoveryIT {
     try (Connection db = database();
         PreparedStatement insert =
             db.prepareStatement(
+                // dispatch_priority 9: already at the aging ceiling, so only the path under test
+                // (lease expiry, lost-token redispatch) can send it a token.
                 "INSERT INTO task (id, tenant_id, type, model, priority, state, request_json, created_at,"
-                    + " started_at, lease_expires_at, attempts, node_id, dispatched_at)"
+                    + " started_at, lease_expires_at, attempts, node_id, dispatch_priority, dispatched_at)"
                     + " VALUES (?, 'default', 'CHAT', 'sim-small', 'NORMAL', ?, ?, now() - interval '1 hour', "
                     + (running ? "now()" : "NULL")
                     + ", "
                     + leaseSql
                     + ", ?, "
                     + (running ? "'vanished-node'" : "NULL")
-                    + ", "
+                    + ", 9, "
                     + (dispatchedSql.equals("dispatched_at") ? "NULL" : dispatchedSql)
                     + ")")) {
       insert.setObject(1, id);
