@@ -43,8 +43,10 @@ public class TaskMetrics {
     count("renqueue.tasks.finished", p, s);
   }
 
-  public void started(Priority p) {
+  /** A worker claimed a task that had waited {@code waited} since acceptance. */
+  public void started(Priority p, java.time.Duration waited) {
     count("renqueue.tasks.started", p, null);
+    registry.timer("renqueue.queue.wait", new Tag("priority", p.wireName())).update(waited);
   }
 
   /** A waiting task was re-dispatched at a higher priority because it waited long. */

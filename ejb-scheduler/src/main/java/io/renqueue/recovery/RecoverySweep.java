@@ -8,6 +8,7 @@ import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.Timestamps;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -119,7 +120,7 @@ public class RecoverySweep {
       UUID id = (UUID) row[0];
       Priority level = Priority.valueOf((String) row[1]);
       int dispatched = ((Number) row[2]).intValue();
-      int effective = aging.effectivePriority(level, toInstant(row[3]), now);
+      int effective = aging.effectivePriority(level, Timestamps.toInstant(row[3]), now);
       if (effective > dispatched && store.raiseDispatchPriority(id, effective)) {
         dispatcher.dispatch(id, level, effective);
         metrics.aged(level);
@@ -142,19 +143,6 @@ public class RecoverySweep {
     Priority priority = Priority.valueOf((String) row[1]);
     dispatcher.dispatch((UUID) row[0], priority, ((Number) row[2]).intValue());
     return priority;
-  }
-
-  private static Instant toInstant(Object timestamp) {
-    if (timestamp instanceof Instant i) {
-      return i;
-    }
-    if (timestamp instanceof java.time.OffsetDateTime o) {
-      return o.toInstant();
-    }
-    if (timestamp instanceof java.sql.Timestamp t) {
-      return t.toInstant();
-    }
-    throw new IllegalStateException("Unexpected timestamp type " + timestamp.getClass());
   }
 
   private Map<TaskState, Map<Priority, Long>> liveCounts() {

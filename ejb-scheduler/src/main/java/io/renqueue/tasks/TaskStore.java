@@ -276,6 +276,17 @@ public class TaskStore {
         .getResultList();
   }
 
+  /** Live tasks of a tenant grouped by (priority, state, dispatch priority), for the queue view. */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> liveGroups(String tenant) {
+    return em.createNativeQuery(
+            "SELECT priority, state, dispatch_priority, count(*), min(created_at) FROM task"
+                + " WHERE tenant_id = ?1 AND state IN ('QUEUED', 'RUNNING')"
+                + " GROUP BY priority, state, dispatch_priority")
+        .setParameter(1, tenant)
+        .getResultList();
+  }
+
   /** Reloads a task after a native update changed it behind the persistence context. */
   public Task reload(UUID id) {
     Task t = em.find(Task.class, id);

@@ -16,6 +16,7 @@ import io.renqueue.tasks.TaskStore;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,7 +57,7 @@ public class TaskExecution {
     }
     Task task = claim.get().task();
     int fence = claim.get().fence();
-    metrics.started(task.getPriority());
+    metrics.started(task.getPriority(), Duration.between(task.getCreatedAt(), task.getStartedAt()));
     try {
       run(task, fence);
     } catch (RuntimeException e) {

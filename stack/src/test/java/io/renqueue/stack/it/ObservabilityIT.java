@@ -55,14 +55,25 @@ class ObservabilityIT {
                   .contains(
                       "renqueue_tasks_finished_total{",
                       "state=\"succeeded\"",
-                      "renqueue_backend_call_seconds");
+                      "renqueue_backend_call_seconds",
+                      "renqueue_queue_wait_seconds");
             });
+  }
+
+  @Test
+  void theQueueViewListsEveryLevelWithWaitingAndRunningCounts() {
+    JsonObject queues = get("/api/v1/queues").json();
+    assertThat(queues.getJsonArray("levels"))
+        .extracting(l -> l.asJsonObject().getString("priority"))
+        .containsExactly("critical", "high", "normal", "low", "batch");
+    assertThat(queues.getJsonNumber("queued").longValue()).isNotNegative();
+    assertThat(queues.getJsonArray("levels").getJsonObject(0).containsKey("aged")).isTrue();
   }
 
   @Test
   void openApiDescribesTheTaskApiAndServesItsUi() {
     String doc = get(API + "/openapi").body();
-    assertThat(doc).contains("/api/v1/tasks", "TaskRequest", "Problem");
+    assertThat(doc).contains("/api/v1/tasks", "/api/v1/queues", "TaskRequest", "Problem");
     assertThat(get(API + "/openapi/ui/").status()).isEqualTo(200);
   }
 
