@@ -4,6 +4,7 @@ import io.renqueue.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,17 +16,29 @@ public final class ThroughputBenchmark {
 
   private ThroughputBenchmark() {}
 
+  /** Starts the bench stack, runs every benchmark, writes the report, stops the stack. */
   public static void main(String[] args) throws Exception {
+    BenchConfig config = BenchConfig.fromSystemProperties();
     Stack stack = new Stack();
     stack.start();
     try {
-      measure(BenchConfig.fromSystemProperties());
+      String throughput = measure(config);
+      say("priority under overload: 600 batch, then 60 critical");
+      String overload =
+          new PriorityUnderOverload(config)
+              .run(600, 60, 100, List.of("http://127.0.0.1:28091", "http://127.0.0.1:28092"));
+      String report = throughput + "\n" + overload;
+      System.out.println(report);
+      Path out = Path.of(config.output());
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, report);
+      say("written to " + out.toAbsolutePath());
     } finally {
       stack.stop();
     }
   }
 
-  private static void measure(BenchConfig config) throws Exception {
+  private static String measure(BenchConfig config) throws Exception {
     DurableWriteBaseline baseline = new DurableWriteBaseline(config);
     SubmitToCompleteRun renqueue = new SubmitToCompleteRun(config);
     baseline.prepare();
@@ -76,11 +89,7 @@ public final class ThroughputBenchmark {
             result.submitP99Ms(),
             result.e2eP50Ms(),
             result.e2eP99Ms());
-    System.out.println(report);
-    Path out = Path.of(config.output());
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report);
-    say("written to " + out.toAbsolutePath());
+    return report;
   }
 
   private static void say(String line) {
