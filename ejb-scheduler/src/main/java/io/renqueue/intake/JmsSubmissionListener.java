@@ -1,5 +1,6 @@
 package io.renqueue.intake;
 
+import io.renqueue.submission.InvalidDependenciesException;
 import io.renqueue.submission.InvalidSubmissionException;
 import io.renqueue.submission.Submission;
 import io.renqueue.submission.SubmissionParser;
@@ -62,7 +63,17 @@ public class JmsSubmissionListener implements MessageListener {
         rejected.reject(message, body, "invalid-request", headerProblem);
         return;
       }
-      submissions.submit(Tenants.DEFAULT, submission, replyAddress(message));
+      try {
+        submissions.submit(Tenants.DEFAULT, submission, replyAddress(message));
+      } catch (InvalidDependenciesException e) {
+        rejected.reject(
+            message,
+            body,
+            "invalid-request",
+            e.getMessage()
+                + " "
+                + e.errors().stream().map(f -> f.field() + ": " + f.message()).toList());
+      }
     } catch (JMSException e) {
       throw new IllegalStateException("Could not read JMS submission: " + e.getMessage(), e);
     }

@@ -3,8 +3,11 @@ package io.renqueue.submission;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.scheduling.SchedulingSettings;
+import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.ReplyAddress;
 import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskOutcomes;
+import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -13,6 +16,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -32,10 +39,12 @@ public class TaskSubmissions {
 
   @EJB private TaskStore store;
   @EJB private TaskDispatcher dispatcher;
+  @EJB private TaskOutcomes outcomes;
   @Inject private TaskMetrics metrics;
   @Inject private SchedulingSettings settings;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
+    // (dependencies are checked before anything is written; see InvalidDependenciesException)
     if (s.idempotencyKey() != null) {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
@@ -63,10 +72,43 @@ public class TaskSubmissions {
     if (replyTo != null) {
       task.replyTo(replyTo.encoded(), replyTo.correlationId());
     }
+    List<UUID> dependsOn = s.dependsOn() == null ? List.of() : s.dependsOn();
+    Map<UUID, TaskState> dependencies = dependencyStates(tenant, dependsOn);
+    boolean waits = dependencies.values().stream().anyMatch(state -> state != TaskState.SUCCEEDED);
+    if (waits) {
+      task.block();
+    }
     em.persist(task);
     em.flush();
-    dispatcher.dispatch(task.getId(), task.getPriority());
     metrics.accepted(task.getPriority());
+    if (dependsOn.isEmpty()) {
+      dispatcher.dispatch(task.getId(), task.getPriority());
+      return new SubmitResult(task, true);
+    }
+    store.addDependencies(task.getId(), dependsOn);
+    Optional<Map.Entry<UUID, TaskState>> failed =
+        dependencies.entrySet().stream()
+            .filter(e -> e.getValue().isTerminal() && e.getValue() != TaskState.SUCCEEDED)
+            .findFirst();
+    if (failed.isPresent()) {
+      outcomes.failWaiting(
+          task.getId(),
+          "Dependency " + failed.get().getKey() + " ended " + failed.get().getValue());
+      return new SubmitResult(store.reload(task.getId()), true);
+    }
+    if (!waits) {
+      dispatcher.dispatch(task.getId(), task.getPriority());
+      return new SubmitResult(task, true);
+    }
+    // Priority inheritance: what this task waits for runs at least at this task's priority.
+    for (Object[] raised : store.inheritPriority(dependsOn, task.getDispatchPriority())) {
+      if (!((Boolean) raised[3])) {
+        dispatcher.dispatch(
+            (UUID) raised[0],
+            Priority.valueOf((String) raised[1]),
+            ((Number) raised[2]).intValue());
+      }
+    }
     LOG.fine(
         () ->
             "Accepted task "
@@ -77,5 +119,27 @@ public class TaskSubmissions {
                 + task.getModel()
                 + ")");
     return new SubmitResult(task, true);
+  }
+
+  /** The state of each dependency, share-locked; refuses ids that are not tasks of the tenant. */
+  private Map<UUID, TaskState> dependencyStates(String tenant, List<UUID> dependsOn) {
+    if (dependsOn.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, TaskState> states = new HashMap<>();
+    for (Object[] row : store.lockDependencies(tenant, dependsOn)) {
+      states.put((UUID) row[0], TaskState.valueOf((String) row[1]));
+    }
+    List<FieldError> unknown = new ArrayList<>();
+    for (int i = 0; i < dependsOn.size(); i++) {
+      if (!states.containsKey(dependsOn.get(i))) {
+        unknown.add(
+            new FieldError("depends_on[" + i + "]", "there is no task " + dependsOn.get(i)));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidDependenciesException(unknown);
+    }
+    return states;
   }
 }

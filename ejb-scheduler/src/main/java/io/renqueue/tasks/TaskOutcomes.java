@@ -1,5 +1,6 @@
 package io.renqueue.tasks;
 
+import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -20,6 +21,7 @@ public class TaskOutcomes {
   private static final Logger LOG = Logger.getLogger(TaskOutcomes.class.getName());
 
   @EJB private TaskStore store;
+  @EJB private TaskDispatcher dispatcher;
   @Inject private TaskReplies replies;
   @Inject private TaskMetrics metrics;
 
@@ -60,6 +62,13 @@ public class TaskOutcomes {
         .orElse(new CancelOutcome(CancelOutcome.Result.NOT_FOUND, null));
   }
 
+  /** A waiting task whose dependency did not succeed fails, with its own dependents. */
+  public void failWaiting(UUID id, String reason) {
+    if (store.failWaiting(id, reason)) {
+      finished(id);
+    }
+  }
+
   /** Tells the world about a task that the recovery sweep made terminal in this transaction. */
   public void announce(UUID id) {
     finished(id);
@@ -67,6 +76,7 @@ public class TaskOutcomes {
 
   private Task finished(UUID id) {
     Task task = store.reload(id);
+    releaseDependents(task);
     metrics.finished(task.getState(), task.getPriority());
     LOG.info(() -> "Task " + id + " " + task.getState() + describe(task));
     ReplyAddress to = ReplyAddress.decode(task.getReplyTo(), task.getCorrelationId());
@@ -80,6 +90,21 @@ public class TaskOutcomes {
       }
     }
     return task;
+  }
+
+  /** Dispatches dependents that can now run, or fails those that now never can (recursively). */
+  private void releaseDependents(Task task) {
+    if (task.getState() == TaskState.SUCCEEDED) {
+      for (Object[] row : store.unblockDependentsOf(task.getId())) {
+        dispatcher.dispatch(
+            (UUID) row[0], Priority.valueOf((String) row[1]), ((Number) row[2]).intValue());
+      }
+      return;
+    }
+    String reason = "Dependency " + task.getId() + " ended " + task.getState();
+    for (UUID dependent : store.failDependentsOf(task.getId(), reason)) {
+      finished(dependent);
+    }
   }
 
   private static String describe(Task t) {

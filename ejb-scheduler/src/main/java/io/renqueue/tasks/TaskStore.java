@@ -85,7 +85,8 @@ public class TaskStore {
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
                     + " WHERE id = ?3 AND state IN ("
                     + sources(TaskState.RUNNING)
-                    + ") AND (expires_at IS NULL OR expires_at > now()) RETURNING attempts")
+                    + ") AND NOT blocked AND (expires_at IS NULL OR expires_at > now())"
+                    + " RETURNING attempts")
             .setParameter(1, node)
             .setParameter(2, leaseSeconds)
             .setParameter(3, id)
@@ -129,9 +130,7 @@ public class TaskStore {
     return em.createNativeQuery(
                 "UPDATE task SET state = 'FAILED', finished_at = now(), lease_expires_at = NULL,"
                     + " error_code = ?1, error_message = ?2, backend = ?3"
-                    + " WHERE id = ?4 AND attempts = ?5 AND state IN ("
-                    + sources(TaskState.FAILED)
-                    + ")")
+                    + " WHERE id = ?4 AND attempts = ?5 AND state = 'RUNNING'")
             .setParameter(1, code)
             .setParameter(2, message)
             .setParameter(3, lastBackend)
@@ -202,7 +201,7 @@ public class TaskStore {
   public List<Object[]> agingCandidates(Instant acceptedBefore, int ceiling, int batch) {
     return em.createNativeQuery(
             "SELECT id, priority, dispatch_priority, created_at FROM task WHERE state = 'QUEUED'"
-                + " AND created_at < ?1 AND dispatch_priority < ?2 ORDER BY created_at LIMIT ?3"
+                + " AND NOT blocked AND created_at < ?1 AND dispatch_priority < ?2 ORDER BY created_at LIMIT ?3"
                 + " FOR UPDATE SKIP LOCKED")
         .setParameter(1, acceptedBefore)
         .setParameter(2, ceiling)
@@ -246,7 +245,7 @@ public class TaskStore {
   public List<Object[]> renewStaleDispatches(int seconds, int batch) {
     return em.createNativeQuery(
             "UPDATE task SET dispatched_at = now()"
-                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED'"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED' AND NOT blocked"
                 + " AND dispatched_at < now() - make_interval(secs => ?1)"
                 + " ORDER BY dispatched_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state = 'QUEUED' RETURNING id, priority, dispatch_priority")
@@ -273,6 +272,88 @@ public class TaskStore {
     return em.createNativeQuery(
             "SELECT state, priority, count(*) FROM task WHERE state IN ('QUEUED', 'RUNNING')"
                 + " GROUP BY state, priority")
+        .getResultList();
+  }
+
+  /**
+   * (id, state) of each of {@code ids} that belongs to the tenant, share-locked so none of them can
+   * finish until this transaction commits: a dependency that finishes later then sees the new
+   * dependent.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> lockDependencies(String tenant, List<UUID> ids) {
+    return em.createNativeQuery(
+            "SELECT id, state FROM task WHERE tenant_id = :tenant AND id IN (:ids) FOR SHARE")
+        .setParameter("tenant", tenant)
+        .setParameter("ids", ids)
+        .getResultList();
+  }
+
+  public void addDependencies(UUID task, List<UUID> dependsOn) {
+    for (UUID dependency : dependsOn) {
+      em.createNativeQuery("INSERT INTO task_dependency (task_id, depends_on) VALUES (?1, ?2)")
+          .setParameter(1, task)
+          .setParameter(2, dependency)
+          .executeUpdate();
+    }
+  }
+
+  /**
+   * Priority inheritance: every still-QUEUED task that {@code ids} depend on, transitively, is
+   * raised to at least {@code priority}. Returns (id, priority, dispatch_priority, blocked) of each
+   * raised task; the unblocked ones need a new token.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> inheritPriority(List<UUID> ids, int priority) {
+    return em.createNativeQuery(
+            "WITH RECURSIVE ancestors(id) AS (SELECT id FROM task WHERE id IN (:ids)"
+                + " UNION SELECT d.depends_on FROM task_dependency d JOIN ancestors a ON d.task_id = a.id)"
+                + " UPDATE task t SET dispatch_priority = :priority, dispatched_at = now() FROM ancestors a"
+                + " WHERE t.id = a.id AND t.state = 'QUEUED' AND t.dispatch_priority < :priority"
+                + " RETURNING t.id, t.priority, t.dispatch_priority, t.blocked")
+        .setParameter("ids", ids)
+        .setParameter("priority", priority)
+        .getResultList();
+  }
+
+  /**
+   * Dependents of a task that just SUCCEEDED whose dependencies have now all SUCCEEDED stop being
+   * blocked; returns (id, priority, dispatch_priority) of each, to be dispatched.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> unblockDependentsOf(UUID id) {
+    return em.createNativeQuery(
+            "UPDATE task t SET blocked = false, dispatched_at = now()"
+                + " WHERE t.state = 'QUEUED' AND t.blocked"
+                + " AND t.id IN (SELECT task_id FROM task_dependency WHERE depends_on = ?1)"
+                + " AND NOT EXISTS (SELECT 1 FROM task_dependency d JOIN task dep ON dep.id = d.depends_on"
+                + " WHERE d.task_id = t.id AND dep.state <> 'SUCCEEDED')"
+                + " RETURNING t.id, t.priority, t.dispatch_priority")
+        .setParameter(1, id)
+        .getResultList();
+  }
+
+  /** QUEUED → FAILED for a task whose dependency did not succeed. */
+  public boolean failWaiting(UUID id, String reason) {
+    return em.createNativeQuery(
+                "UPDATE task SET state = 'FAILED', finished_at = now(), blocked = false,"
+                    + " error_code = 'dependency_failed', error_message = ?2 WHERE id = ?1 AND state = 'QUEUED'")
+            .setParameter(1, id)
+            .setParameter(2, reason)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** Waiting dependents of a task that did not succeed fail with the reason; returns their ids. */
+  @SuppressWarnings("unchecked")
+  public List<UUID> failDependentsOf(UUID id, String reason) {
+    return em.createNativeQuery(
+            "UPDATE task SET state = 'FAILED', finished_at = now(), blocked = false,"
+                + " error_code = 'dependency_failed', error_message = ?2"
+                + " WHERE state = 'QUEUED'"
+                + " AND id IN (SELECT task_id FROM task_dependency WHERE depends_on = ?1) RETURNING id")
+        .setParameter(1, id)
+        .setParameter(2, reason)
         .getResultList();
   }
 

@@ -4,6 +4,8 @@ import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * A validated request to run a task, whichever way it arrived (REST or JMS).
@@ -11,6 +13,7 @@ import java.time.Instant;
  * @param requestJson the OpenAI-format body to send to a backend, without Ren-Queue's own fields
  * @param deadline when the task must have started, or null
  * @param ttl how long after acceptance the task may wait to start, or null
+ * @param dependsOn tasks that must SUCCEED before this one may start; empty for none
  */
 public record Submission(
     TaskType type,
@@ -19,4 +22,5 @@ public record Submission(
     String idempotencyKey,
     String requestJson,
     Instant deadline,
-    Duration ttl) {}
+    Duration ttl,
+    List<UUID> dependsOn) {}

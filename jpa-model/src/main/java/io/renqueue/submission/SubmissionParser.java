@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Turns a submitted JSON document into a {@link Submission}, or explains every field that is wrong.
@@ -36,7 +37,10 @@ public final class SubmissionParser {
 
   /** Fields that steer Ren-Queue and are not forwarded to the backend. */
   private static final Set<String> CONTROL_FIELDS =
-      Set.of("type", "priority", "idempotency_key", "deadline", "ttl");
+      Set.of("type", "priority", "idempotency_key", "deadline", "ttl", "depends_on");
+
+  /** The most tasks one task may depend on. */
+  public static final int MAX_DEPENDENCIES = 100;
 
   /** The longest time a task may be given to start. */
   public static final long MAX_TTL_SECONDS = 30L * 24 * 3600;
@@ -57,6 +61,7 @@ public final class SubmissionParser {
     validateTemperature(json, errors);
     Instant deadline = parseDeadline(json, errors);
     Duration ttl = parseTtl(json, errors);
+    List<UUID> dependsOn = parseDependencies(json, errors);
 
     if (!errors.isEmpty()) {
       throw new InvalidSubmissionException(
@@ -67,7 +72,7 @@ public final class SubmissionParser {
           errors);
     }
     return new Submission(
-        type, model, priority, key, backendRequest(json).toString(), deadline, ttl);
+        type, model, priority, key, backendRequest(json).toString(), deadline, ttl, dependsOn);
   }
 
   private static JsonObject readObject(String body) throws InvalidSubmissionException {
@@ -217,6 +222,29 @@ public final class SubmissionParser {
         errors.add(new FieldError(field, "must be between 1 and " + MAX_TOKENS_LIMIT));
       }
     }
+  }
+
+  private static List<UUID> parseDependencies(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("depends_on") || json.isNull("depends_on")) {
+      return List.of();
+    }
+    if (!(json.get("depends_on") instanceof JsonArray ids)) {
+      errors.add(new FieldError("depends_on", "must be an array of task ids"));
+      return List.of();
+    }
+    if (ids.size() > MAX_DEPENDENCIES) {
+      errors.add(new FieldError("depends_on", "must list at most " + MAX_DEPENDENCIES + " tasks"));
+      return List.of();
+    }
+    java.util.LinkedHashSet<UUID> unique = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      try {
+        unique.add(UUID.fromString(((JsonString) ids.get(i)).getString()));
+      } catch (ClassCastException | IllegalArgumentException e) {
+        errors.add(new FieldError("depends_on[" + i + "]", "must be a task id (UUID)"));
+      }
+    }
+    return List.copyOf(unique);
   }
 
   private static Instant parseDeadline(JsonObject json, List<FieldError> errors) {

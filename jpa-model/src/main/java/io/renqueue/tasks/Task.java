@@ -75,6 +75,10 @@ public class Task {
   @Column(name = "dispatch_priority", nullable = false)
   private int dispatchPriority;
 
+  /** QUEUED but waiting for its dependencies: no dispatch token until they all SUCCEEDED. */
+  @Column(nullable = false)
+  private boolean blocked;
+
   /** Number of times a worker claimed the task; also the fencing token for its result. */
   @Column(nullable = false)
   private int attempts;
@@ -130,6 +134,14 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public void block() {
+    this.blocked = true;
+  }
+
+  public boolean isBlocked() {
+    return blocked;
   }
 
   public void expireAt(Instant expiry) {

@@ -39,6 +39,9 @@ public final class TaskJson {
             .add("state", t.getState().wireName())
             .add("tenant", t.getTenantId())
             .add("attempts", t.getAttempts());
+    if (t.isBlocked() && t.getState() == TaskState.QUEUED) {
+      b.add("blocked", true);
+    }
     addString(b, "idempotency_key", t.getIdempotencyKey());
     addInstant(b, "created_at", t.getCreatedAt());
     addInstant(b, "started_at", t.getStartedAt());

@@ -20,10 +20,13 @@ public enum TaskState {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == EXPIRED;
   }
 
-  /** The states this one may move to. RUNNING → QUEUED is a requeue after a lost worker. */
+  /**
+   * The states this one may move to. RUNNING → QUEUED is a requeue after a lost worker; QUEUED →
+   * FAILED is a task whose dependency did not succeed.
+   */
   public Set<TaskState> next() {
     return switch (this) {
-      case QUEUED -> EnumSet.of(RUNNING, CANCELLED, EXPIRED);
+      case QUEUED -> EnumSet.of(RUNNING, CANCELLED, EXPIRED, FAILED);
       case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, QUEUED);
       case SUCCEEDED, FAILED, CANCELLED, EXPIRED -> EnumSet.noneOf(TaskState.class);
     };

@@ -23,9 +23,14 @@ class TaskStateTest {
   }
 
   @Test
-  void onlyRunningTasksCanSucceedOrFail() {
+  void onlyRunningTasksCanSucceed() {
     assertThat(TaskState.sourcesOf(TaskState.SUCCEEDED)).containsExactly(TaskState.RUNNING);
-    assertThat(TaskState.sourcesOf(TaskState.FAILED)).containsExactly(TaskState.RUNNING);
+  }
+
+  @Test
+  void aTaskFailsWhileRunningOrWhileWaitingOnAFailedDependency() {
+    assertThat(TaskState.sourcesOf(TaskState.FAILED))
+        .containsExactlyInAnyOrder(TaskState.RUNNING, TaskState.QUEUED);
   }
 
   @Test

@@ -1,0 +1,124 @@
+package io.renqueue.stack.it;
+
+import static io.renqueue.stack.it.TestStack.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** depends_on: a task runs after its dependencies succeed, and lends them its priority. */
+class DependencyIT {
+
+  @AfterEach
+  void healthy() {
+    healthySimulators();
+  }
+
+  private static String submitDependent(String prompt, String priority, String... dependsOn) {
+    var ids = Json.createArrayBuilder();
+    for (String id : dependsOn) {
+      ids.add(id);
+    }
+    Reply r =
+        post(
+            "/api/v1/tasks",
+            Json.createObjectBuilder(json(chat(prompt, priority)))
+                .add("depends_on", ids)
+                .build()
+                .toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json().getString("id");
+  }
+
+  private static void holdBothSlots() {
+    healthySimulators();
+    simulator(SIM_A, "{\"first_token_ms\":60000}");
+    simulator(SIM_B, "{\"first_token_ms\":60000}");
+    String holder1 = submit(unique("slot holder"), "normal");
+    String holder2 = submit(unique("slot holder"), "normal");
+    awaitState(holder1, "RUNNING");
+    awaitState(holder2, "RUNNING");
+  }
+
+  @Test
+  void aCriticalTasksBatchDependencyRunsAheadOfOtherBatchWorkThenTheCriticalTaskRuns() {
+    holdBothSlots();
+    List<String> otherBatch = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      otherBatch.add(submit(unique("other batch " + i), "batch"));
+    }
+    String dependency = submit(unique("dependency"), "batch");
+    String critical = submitDependent(unique("needs the dependency"), "critical", dependency);
+    assertThat(task(critical).getBoolean("blocked")).isTrue();
+    assertThat(task(dependency).getInt("dispatch_priority")).isEqualTo(9);
+    healthySimulators();
+
+    JsonObject dep = awaitState(dependency, "SUCCEEDED");
+    JsonObject crit = awaitState(critical, "SUCCEEDED", "FAILED");
+    assertThat(crit.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(Instant.parse(crit.getString("started_at")))
+        .isAfter(Instant.parse(dep.getString("finished_at")));
+    for (String id : otherBatch) {
+      Instant started = Instant.parse(awaitState(id, "SUCCEEDED").getString("started_at"));
+      assertThat(started).isAfter(Instant.parse(dep.getString("started_at")));
+    }
+  }
+
+  @Test
+  void whenADependencyIsCancelledItsDependentsFailTransitively() {
+    holdBothSlots();
+    String root = submit(unique("root"), "batch");
+    String child = submitDependent(unique("child"), "normal", root);
+    String grandchild = submitDependent(unique("grandchild"), "normal", child);
+
+    assertThat(delete("/api/v1/tasks/" + root).status()).isEqualTo(200);
+
+    for (String id : List.of(child, grandchild)) {
+      JsonObject t = task(id);
+      assertThat(t.getString("state")).isEqualTo("FAILED");
+      assertThat(t.getJsonObject("error").getString("code")).isEqualTo("dependency_failed");
+    }
+    JsonObject late =
+        post(
+                "/api/v1/tasks",
+                Json.createObjectBuilder(json(chat(unique("late"), "high")))
+                    .add("depends_on", Json.createArrayBuilder().add(root))
+                    .build()
+                    .toString())
+            .json();
+    assertThat(late.getString("state")).isEqualTo("FAILED");
+    assertThat(late.getJsonObject("error").getString("message")).contains(root, "CANCELLED");
+  }
+
+  @Test
+  void aTaskWhoseDependenciesAlreadySucceededRunsAtOnce() {
+    healthySimulators();
+    String first = submit(unique("first"), "low");
+    awaitState(first, "SUCCEEDED");
+
+    String second = submitDependent(unique("second"), "low", first);
+
+    assertThat(awaitState(second, "SUCCEEDED", "FAILED").getString("state")).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void unknownDependenciesAreRefusedWithAFieldError() {
+    Reply r =
+        post(
+            "/api/v1/tasks",
+            Json.createObjectBuilder(json(chat(unique("orphan"), "normal")))
+                .add("depends_on", Json.createArrayBuilder().add(UUID.randomUUID().toString()))
+                .build()
+                .toString());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("depends_on[0]");
+  }
+}
