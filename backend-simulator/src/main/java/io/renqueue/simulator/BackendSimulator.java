@@ -126,7 +126,7 @@ public final class BackendSimulator implements AutoCloseable {
     String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     long created = System.currentTimeMillis() / 1000;
 
-    sleep(s.firstTokenMs());
+    sleep(s.firstTokenMs(model));
     if (body.getBoolean("stream", false)) {
       stream(ex, s, id, created, model, tokens, finish, promptTokens);
       return;

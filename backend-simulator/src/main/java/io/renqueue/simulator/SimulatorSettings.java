@@ -17,6 +17,7 @@ import java.util.Map;
  * @param errorRate share of chat calls answered with {@code errorStatus} (0..1)
  * @param requestsPerMinute fixed-window request limit answered with 429; 0 means unlimited
  * @param hang when true, chat calls are accepted and never answered
+ * @param modelFirstTokenMs per-model overrides of {@code firstTokenMs}, to make one model slow
  */
 public record SimulatorSettings(
     String name,
@@ -27,11 +28,21 @@ public record SimulatorSettings(
     int errorStatus,
     int requestsPerMinute,
     boolean hang,
-    String apiKey) {
+    String apiKey,
+    Map<String, Long> modelFirstTokenMs) {
+
+  public SimulatorSettings {
+    modelFirstTokenMs = Map.copyOf(modelFirstTokenMs);
+  }
+
+  /** Delay before the first token for this model. */
+  public long firstTokenMs(String model) {
+    return modelFirstTokenMs.getOrDefault(model, firstTokenMs);
+  }
 
   public static SimulatorSettings defaults(String name) {
     return new SimulatorSettings(
-        name, List.of("sim-small", "sim-large"), 20, 0, 0, 500, 0, false, null);
+        name, List.of("sim-small", "sim-large"), 20, 0, 0, 500, 0, false, null, Map.of());
   }
 
   public boolean serves(String model) {
@@ -51,7 +62,8 @@ public record SimulatorSettings(
         Integer.parseInt(args.getOrDefault("error-status", String.valueOf(d.errorStatus))),
         Integer.parseInt(args.getOrDefault("rpm", String.valueOf(d.requestsPerMinute))),
         Boolean.parseBoolean(args.getOrDefault("hang", "false")),
-        args.get("api-key"));
+        args.get("api-key"),
+        Map.of());
   }
 
   /** Returns these settings with the fields present in {@code patch} replaced. */
@@ -75,7 +87,16 @@ public record SimulatorSettings(
             ? patch.getInt("requests_per_minute")
             : requestsPerMinute,
         patch.containsKey("hang") ? patch.getBoolean("hang") : hang,
-        apiKey);
+        apiKey,
+        patch.containsKey("model_first_token_ms")
+            ? perModel(patch.getJsonObject("model_first_token_ms"))
+            : modelFirstTokenMs);
+  }
+
+  private static Map<String, Long> perModel(JsonObject json) {
+    Map<String, Long> delays = new java.util.HashMap<>();
+    json.forEach((model, ms) -> delays.put(model, ((jakarta.json.JsonNumber) ms).longValue()));
+    return delays;
   }
 
   public JsonObject toJson() {
@@ -90,6 +111,9 @@ public record SimulatorSettings(
         .add("error_status", errorStatus)
         .add("requests_per_minute", requestsPerMinute)
         .add("hang", hang)
+        .add(
+            "model_first_token_ms",
+            Json.createObjectBuilder(new java.util.HashMap<String, Object>(modelFirstTokenMs)))
         .add("api_key_required", apiKey != null)
         .build();
   }

@@ -54,6 +54,11 @@ public class TaskMetrics {
     count("renqueue.tasks.aged", p, null);
   }
 
+  /** A running task gave up its slot to more urgent work. */
+  public void preempted(Priority p) {
+    count("renqueue.tasks.preempted", p, null);
+  }
+
   public void requeued(Priority p) {
     count("renqueue.tasks.requeued", p, null);
   }

@@ -18,6 +18,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * renqueue.ttl.batch=86400          default TTL (seconds) of a level's tasks that bring none; 0: none
  * renqueue.aging.step-seconds=60     waiting time per JMS priority step; 0 disables aging
  * renqueue.aging.ceiling=9           the highest JMS priority aging reaches
+ * renqueue.preemption.after-seconds=30   urgent work waiting this long preempts; 0 disables
+ * renqueue.preemption.levels=critical    levels that preempt (and are never preempted)
+ * renqueue.preemption.max-per-task=2     after this many preemptions a task keeps its slot
  * </pre>
  */
 @ApplicationScoped
@@ -27,6 +30,7 @@ public class SchedulingSettings {
 
   private ExpiryPolicy expiry;
   private AgingPolicy aging;
+  private PreemptionPolicy preemption;
 
   @PostConstruct
   void load() {
@@ -39,6 +43,8 @@ public class SchedulingSettings {
             config
                 .getOptionalValue("renqueue.aging.ceiling", Integer.class)
                 .orElse(AgingPolicy.MAX_JMS_PRIORITY));
+    preemption = preemption(config);
+    LOG.info(() -> "Preemption: " + (preemption.enabled() ? preemption : "off"));
     LOG.info(
         () ->
             "Aging: "
@@ -56,6 +62,29 @@ public class SchedulingSettings {
 
   public AgingPolicy aging() {
     return aging;
+  }
+
+  public PreemptionPolicy preemption() {
+    return preemption;
+  }
+
+  static PreemptionPolicy preemption(Config config) {
+    java.util.Set<Priority> levels = java.util.EnumSet.noneOf(Priority.class);
+    for (String name :
+        config
+            .getOptionalValue("renqueue.preemption.levels", String.class)
+            .orElse("critical")
+            .split(",")) {
+      Priority p = Priority.fromWire(name.trim());
+      if (p != null) {
+        levels.add(p);
+      }
+    }
+    return new PreemptionPolicy(
+        Duration.ofSeconds(
+            config.getOptionalValue("renqueue.preemption.after-seconds", Long.class).orElse(30L)),
+        levels,
+        config.getOptionalValue("renqueue.preemption.max-per-task", Integer.class).orElse(2));
   }
 
   static Map<Priority, Duration> defaultTtls(Config config) {

@@ -7,6 +7,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -60,6 +61,26 @@ public class TaskOutcomes {
         .find(id, tenant)
         .map(t -> new CancelOutcome(CancelOutcome.Result.NOT_CANCELLABLE, t))
         .orElse(new CancelOutcome(CancelOutcome.Result.NOT_FOUND, null));
+  }
+
+  /** A preempted task goes back to the queue with a new token; false when its claim was lost. */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean requeuePreempted(UUID id, int fence) {
+    Optional<Object[]> requeued = store.requeuePreempted(id, fence);
+    requeued.ifPresent(
+        row -> {
+          Priority priority = Priority.valueOf((String) row[0]);
+          dispatcher.dispatch(id, priority, ((Number) row[1]).intValue());
+          metrics.preempted(priority);
+          LOG.info(
+              () ->
+                  "Task "
+                      + id
+                      + " (attempt "
+                      + fence
+                      + ") preempted for more urgent work; queued again");
+        });
+    return requeued.isPresent();
   }
 
   /** A waiting task whose dependency did not succeed fails, with its own dependents. */

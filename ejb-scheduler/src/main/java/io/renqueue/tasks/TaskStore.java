@@ -163,7 +163,7 @@ public class TaskStore {
             "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
                 + " dispatched_at = now()"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                + " AND attempts < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND attempts - preemptions < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.QUEUED)
                 + ") RETURNING id, priority, dispatch_priority")
@@ -183,7 +183,7 @@ public class TaskStore {
                 + " error_code = 'lease_expired', error_message = 'The worker running attempt '"
                 + " || attempts || ' (' || coalesce(node_id, '?') || ') stopped reporting; no attempts left'"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                + " AND attempts >= ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND attempts - preemptions >= ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.FAILED)
                 + ") RETURNING id")
@@ -355,6 +355,67 @@ public class TaskStore {
         .setParameter(1, id)
         .setParameter(2, reason)
         .getResultList();
+  }
+
+  /** QUEUED, unblocked tasks of these levels accepted before {@code acceptedBefore}. */
+  public long countWaitingSince(List<String> levels, Instant acceptedBefore) {
+    return ((Number)
+            em.createNativeQuery(
+                    "SELECT count(*) FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                        + " AND priority IN (:levels) AND created_at < :before")
+                .setParameter("levels", levels)
+                .setParameter("before", acceptedBefore)
+                .getSingleResult())
+        .longValue();
+  }
+
+  /** RUNNING tasks whose worker was asked to give up the slot less than {@code seconds} ago. */
+  public long countPendingPreemptions(int seconds) {
+    return ((Number)
+            em.createNativeQuery(
+                    "SELECT count(*) FROM task WHERE state = 'RUNNING'"
+                        + " AND preempt_requested_at > now() - make_interval(secs => ?1)")
+                .setParameter(1, seconds)
+                .getSingleResult())
+        .longValue();
+  }
+
+  /**
+   * Running tasks that could give up their slot, cheapest to preempt first (lowest dispatch
+   * priority, least progress): (id, priority, preemptions, attempts), locked for this transaction.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> preemptionCandidates(int seconds, int limit) {
+    return em.createNativeQuery(
+            "SELECT id, priority, preemptions, attempts FROM task WHERE state = 'RUNNING'"
+                + " AND (preempt_requested_at IS NULL OR preempt_requested_at <= now() - make_interval(secs => ?1))"
+                + " ORDER BY dispatch_priority, started_at DESC LIMIT ?2 FOR UPDATE SKIP LOCKED")
+        .setParameter(1, seconds)
+        .setParameter(2, limit)
+        .getResultList();
+  }
+
+  public void markPreemptionRequested(UUID id) {
+    em.createNativeQuery("UPDATE task SET preempt_requested_at = now() WHERE id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+  }
+
+  /**
+   * RUNNING (under this fence) → QUEUED after a preemption: age kept, not a failure. Returns
+   * (priority, dispatch_priority) for the new token, or empty when the claim was lost.
+   */
+  @SuppressWarnings("unchecked")
+  public Optional<Object[]> requeuePreempted(UUID id, int fence) {
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
+                    + " preemptions = preemptions + 1, preempt_requested_at = NULL, dispatched_at = now()"
+                    + " WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING' RETURNING priority, dispatch_priority")
+            .setParameter(1, id)
+            .setParameter(2, fence)
+            .getResultList();
+    return rows.stream().findFirst();
   }
 
   /** Live tasks of a tenant grouped by (priority, state, dispatch priority), for the queue view. */

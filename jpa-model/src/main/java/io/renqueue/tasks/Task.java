@@ -75,6 +75,10 @@ public class Task {
   @Column(name = "dispatch_priority", nullable = false)
   private int dispatchPriority;
 
+  /** Times the task was taken off a slot for more urgent work; not failures. */
+  @Column(nullable = false)
+  private int preemptions;
+
   /** QUEUED but waiting for its dependencies: no dispatch token until they all SUCCEEDED. */
   @Column(nullable = false)
   private boolean blocked;
@@ -134,6 +138,10 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public int getPreemptions() {
+    return preemptions;
   }
 
   public void block() {

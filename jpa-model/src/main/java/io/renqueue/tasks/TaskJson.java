@@ -38,7 +38,8 @@ public final class TaskJson {
             .add("dispatch_priority", t.getDispatchPriority())
             .add("state", t.getState().wireName())
             .add("tenant", t.getTenantId())
-            .add("attempts", t.getAttempts());
+            .add("attempts", t.getAttempts())
+            .add("preemptions", t.getPreemptions());
     if (t.isBlocked() && t.getState() == TaskState.QUEUED) {
       b.add("blocked", true);
     }

@@ -31,6 +31,10 @@ public class BackendInvoker {
       call.log().failed(backend.name(), e.getMessage());
       throw e;
     } catch (InterruptedException e) {
+      if (call.preemption().preempted()) {
+        outcome = "preempted";
+        throw new PreemptedException();
+      }
       // The fault-tolerance @Timeout interrupted us; it reports a TimeoutException upwards.
       Thread.currentThread().interrupt();
       outcome = "timeout";

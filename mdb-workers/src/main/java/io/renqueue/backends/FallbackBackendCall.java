@@ -21,14 +21,14 @@ public class FallbackBackendCall {
       jitter = 100,
       maxDuration = 300_000,
       retryOn = {RetryableBackendException.class, TimeoutException.class},
-      abortOn = RejectedByBackendException.class)
+      abortOn = {RejectedByBackendException.class, PreemptedException.class})
   @CircuitBreaker(
       requestVolumeThreshold = 8,
       failureRatio = 0.75,
       delay = 10_000,
       successThreshold = 2,
       failOn = {RetryableBackendException.class, TimeoutException.class},
-      skipOn = RejectedByBackendException.class)
+      skipOn = {RejectedByBackendException.class, PreemptedException.class})
   public ChatAnswer call(BackendCall call) {
     return invoker.invoke(call.fallback(), call);
   }

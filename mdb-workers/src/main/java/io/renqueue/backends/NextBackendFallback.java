@@ -24,6 +24,8 @@ public class NextBackendFallback implements FallbackHandler<ChatAnswer> {
     }
     try {
       return fallback.call(call);
+    } catch (PreemptedException e) {
+      throw e;
     } catch (RuntimeException e) {
       noteFailureNotSeenByTheInvoker(call, call.fallback(), e);
       throw new BackendsExhaustedException(call.log().summary());

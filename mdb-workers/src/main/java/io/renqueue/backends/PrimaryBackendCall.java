@@ -28,15 +28,15 @@ public class PrimaryBackendCall {
       jitter = 100,
       maxDuration = 300_000,
       retryOn = {RetryableBackendException.class, TimeoutException.class},
-      abortOn = RejectedByBackendException.class)
+      abortOn = {RejectedByBackendException.class, PreemptedException.class})
   @CircuitBreaker(
       requestVolumeThreshold = 8,
       failureRatio = 0.75,
       delay = 10_000,
       successThreshold = 2,
       failOn = {RetryableBackendException.class, TimeoutException.class},
-      skipOn = RejectedByBackendException.class)
-  @Fallback(NextBackendFallback.class)
+      skipOn = {RejectedByBackendException.class, PreemptedException.class})
+  @Fallback(value = NextBackendFallback.class, skipOn = PreemptedException.class)
   public ChatAnswer call(BackendCall call) {
     return invoker.invoke(call.primary(), call);
   }

@@ -6,6 +6,7 @@ import io.renqueue.backends.BackendCatalog;
 import io.renqueue.backends.BackendConfig;
 import io.renqueue.backends.BackendException;
 import io.renqueue.backends.ChatAnswer;
+import io.renqueue.backends.PreemptedException;
 import io.renqueue.backends.PrimaryBackendCall;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.tasks.ClaimedTask;
@@ -39,6 +40,7 @@ public class TaskExecution {
   @Inject BackendCatalog catalog;
   @Inject PrimaryBackendCall backends;
   @Inject TaskMetrics metrics;
+  @Inject RunningTasks running;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
@@ -58,9 +60,14 @@ public class TaskExecution {
     Task task = claim.get().task();
     int fence = claim.get().fence();
     metrics.started(task.getPriority(), Duration.between(task.getCreatedAt(), task.getStartedAt()));
+    RunningTasks.Slot slot = running.enter(taskId, fence);
     try {
-      run(task, fence);
+      run(task, fence, slot);
     } catch (RuntimeException e) {
+      if (slot.preempted()) {
+        outcomes.requeuePreempted(taskId, fence);
+        return;
+      }
       // Anything but a backend failure is our bug or a broken dependency. Record it as the
       // outcome; if even that fails, the exception reaches the broker and the lease covers us.
       LOG.log(Level.SEVERE, "Task " + taskId + " failed inside the worker", e);
@@ -70,10 +77,14 @@ public class TaskExecution {
           "internal_error",
           "The worker failed: " + e.getClass().getSimpleName(),
           null);
+    } finally {
+      running.leave(taskId);
+      // A preemption that came after the call ended must not interrupt the next task.
+      Thread.interrupted();
     }
   }
 
-  private void run(Task task, int fence) {
+  private void run(Task task, int fence, RunningTasks.Slot slot) {
     UUID taskId = task.getId();
     List<BackendConfig> candidates = catalog.candidates(task.getModel());
     if (candidates.isEmpty()) {
@@ -94,11 +105,19 @@ public class TaskExecution {
             task.getRequestJson(),
             candidates.get(0),
             candidates.size() > 1 ? candidates.get(1) : null,
-            new AttemptLog());
+            new AttemptLog(),
+            slot);
     ChatAnswer answer;
     try {
       answer = backends.call(call);
+    } catch (PreemptedException e) {
+      outcomes.requeuePreempted(taskId, fence);
+      return;
     } catch (BackendException e) {
+      if (slot.preempted()) {
+        outcomes.requeuePreempted(taskId, fence);
+        return;
+      }
       outcomes.fail(taskId, fence, "backends_failed", e.getMessage(), call.log().lastBackend());
       return;
     }

@@ -32,7 +32,16 @@ class OpenAiChatClientTest {
                 "127.0.0.1",
                 0,
                 new SimulatorSettings(
-                    "sim", List.of("sim-small"), 0, 0, 0, 500, 0, false, "sk-test"))
+                    "sim",
+                    List.of("sim-small"),
+                    0,
+                    0,
+                    0,
+                    500,
+                    0,
+                    false,
+                    "sk-test",
+                    java.util.Map.of()))
             .start();
   }
 

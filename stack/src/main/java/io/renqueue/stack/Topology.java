@@ -75,6 +75,7 @@ public record Topology(
             "backend.max-retries", "2",
             "renqueue.worker.lease-seconds", "20",
             "renqueue.sweep.interval-seconds", "1",
+            "renqueue.preemption.after-seconds", "2",
             "io.renqueue.backends.PrimaryBackendCall/call/CircuitBreaker/requestVolumeThreshold",
                 "100000",
             "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold",

@@ -1,0 +1,60 @@
+package io.renqueue.execution;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tasks this worker runs right now, and the threads running them, so a preemption command can
+ * reach the right backend call.
+ */
+@ApplicationScoped
+public class RunningTasks {
+
+  private final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
+
+  /**
+   * One running attempt; {@link #preempted()} turns true when the scheduler takes the slot back.
+   */
+  public static final class Slot implements io.renqueue.backends.Preemption {
+    private final int fence;
+    private final Thread thread;
+    private volatile boolean preempted;
+
+    Slot(int fence, Thread thread) {
+      this.fence = fence;
+      this.thread = thread;
+    }
+
+    @Override
+    public boolean preempted() {
+      return preempted;
+    }
+  }
+
+  /** Registers the calling thread as running this attempt. */
+  public Slot enter(UUID task, int fence) {
+    Slot slot = new Slot(fence, Thread.currentThread());
+    slots.put(task, slot);
+    return slot;
+  }
+
+  public void leave(UUID task) {
+    slots.remove(task);
+  }
+
+  /**
+   * Marks the attempt preempted and interrupts its backend call. False when this worker does not
+   * run that attempt (another worker does, or it already finished).
+   */
+  public boolean preempt(UUID task, int fence) {
+    Slot slot = slots.get(task);
+    if (slot == null || slot.fence != fence) {
+      return false;
+    }
+    slot.preempted = true;
+    slot.thread.interrupt();
+    return true;
+  }
+}
