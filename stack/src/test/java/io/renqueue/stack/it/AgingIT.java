@@ -28,13 +28,7 @@ class AgingIT {
 
   @Test
   void aLongWaitingBatchTaskIsPromotedAndStartsBeforeFresherHighTasks() throws Exception {
-    healthySimulators();
-    simulator(SIM_A, "{\"first_token_ms\":60000}");
-    simulator(SIM_B, "{\"first_token_ms\":60000}");
-    String holder1 = submit(unique("slot holder"), "normal");
-    String holder2 = submit(unique("slot holder"), "normal");
-    awaitState(holder1, "RUNNING");
-    awaitState(holder2, "RUNNING");
+    holdBothSlots();
 
     List<String> high = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

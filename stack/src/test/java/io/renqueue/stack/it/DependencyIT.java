@@ -36,16 +36,6 @@ class DependencyIT {
     return r.json().getString("id");
   }
 
-  private static void holdBothSlots() {
-    healthySimulators();
-    simulator(SIM_A, "{\"first_token_ms\":60000}");
-    simulator(SIM_B, "{\"first_token_ms\":60000}");
-    String holder1 = submit(unique("slot holder"), "normal");
-    String holder2 = submit(unique("slot holder"), "normal");
-    awaitState(holder1, "RUNNING");
-    awaitState(holder2, "RUNNING");
-  }
-
   @Test
   void aCriticalTasksBatchDependencyRunsAheadOfOtherBatchWorkThenTheCriticalTaskRuns() {
     holdBothSlots();

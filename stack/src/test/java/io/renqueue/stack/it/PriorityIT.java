@@ -24,20 +24,14 @@ class PriorityIT {
   void withEverySlotBusyEveryCriticalTaskStartsBeforeEveryWaitingBatchTask() throws Exception {
     // Hold both worker slots: every backend answers too slowly, so the holders sit in their
     // timeout/retry/fallback chain (several seconds) while 100 tasks queue up behind them.
-    healthySimulators();
-    simulator(SIM_A, "{\"first_token_ms\":60000}");
-    simulator(SIM_B, "{\"first_token_ms\":60000}");
-    String holder1 = submit(unique("slot holder"), "normal");
-    String holder2 = submit(unique("slot holder"), "normal");
-    awaitState(holder1, "RUNNING");
-    awaitState(holder2, "RUNNING");
+    List<String> holders = holdBothSlots();
 
     List<String> batch = submitAll("batch", 50);
     List<String> critical = submitAll("critical", 50);
     Instant allQueued = Instant.now();
     healthySimulators();
 
-    for (String holder : List.of(holder1, holder2)) {
+    for (String holder : holders) {
       String finished = awaitState(holder, "SUCCEEDED", "FAILED").getString("finished_at");
       assertThat(Instant.parse(finished))
           .as("slots must stay busy until all 100 tasks are queued")

@@ -131,6 +131,22 @@ final class TestStack {
     simulator(SIM_B, normal);
   }
 
+  /**
+   * Occupies both worker slots of the test topology with two normal tasks whose backends answer too
+   * slowly: they sit in their timeout/retry/fallback chain (about 9 s) until the simulators are
+   * made healthy again, so work submitted meanwhile queues up behind them.
+   */
+  static List<String> holdBothSlots() {
+    healthySimulators();
+    simulator(SIM_A, "{\"first_token_ms\":60000}");
+    simulator(SIM_B, "{\"first_token_ms\":60000}");
+    String holder1 = submit(unique("slot holder"), "normal");
+    String holder2 = submit(unique("slot holder"), "normal");
+    awaitState(holder1, "RUNNING");
+    awaitState(holder2, "RUNNING");
+    return List.of(holder1, holder2);
+  }
+
   static JsonObject simulatorStats(String sim) {
     return get(sim + "/sim/stats").json();
   }
