@@ -44,7 +44,6 @@ public class TaskSubmissions {
   @Inject private SchedulingSettings settings;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
-    // (dependencies are checked before anything is written; see InvalidDependenciesException)
     if (s.idempotencyKey() != null) {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
@@ -81,34 +80,7 @@ public class TaskSubmissions {
     em.persist(task);
     em.flush();
     metrics.accepted(task.getPriority());
-    if (dependsOn.isEmpty()) {
-      dispatcher.dispatch(task.getId(), task.getPriority());
-      return new SubmitResult(task, true);
-    }
-    store.addDependencies(task.getId(), dependsOn);
-    Optional<Map.Entry<UUID, TaskState>> failed =
-        dependencies.entrySet().stream()
-            .filter(e -> e.getValue().isTerminal() && e.getValue() != TaskState.SUCCEEDED)
-            .findFirst();
-    if (failed.isPresent()) {
-      outcomes.failWaiting(
-          task.getId(),
-          "Dependency " + failed.get().getKey() + " ended " + failed.get().getValue());
-      return new SubmitResult(store.reload(task.getId()), true);
-    }
-    if (!waits) {
-      dispatcher.dispatch(task.getId(), task.getPriority());
-      return new SubmitResult(task, true);
-    }
-    // Priority inheritance: what this task waits for runs at least at this task's priority.
-    for (Object[] raised : store.inheritPriority(dependsOn, task.getDispatchPriority())) {
-      if (!((Boolean) raised[3])) {
-        dispatcher.dispatch(
-            (UUID) raised[0],
-            Priority.valueOf((String) raised[1]),
-            ((Number) raised[2]).intValue());
-      }
-    }
+    Task accepted = startOrWait(task, dependsOn, dependencies);
     LOG.fine(
         () ->
             "Accepted task "
@@ -118,7 +90,40 @@ public class TaskSubmissions {
                 + ", "
                 + task.getModel()
                 + ")");
-    return new SubmitResult(task, true);
+    return new SubmitResult(accepted, true);
+  }
+
+  /**
+   * Dispatches the task, or records what it waits for: it fails at once when a dependency already
+   * did not succeed, and otherwise lends its priority to the dependencies still waiting.
+   */
+  private Task startOrWait(Task task, List<UUID> dependsOn, Map<UUID, TaskState> dependencies) {
+    if (!dependsOn.isEmpty()) {
+      store.addDependencies(task.getId(), dependsOn);
+    }
+    Optional<Map.Entry<UUID, TaskState>> failed =
+        dependencies.entrySet().stream()
+            .filter(e -> e.getValue().isTerminal() && e.getValue() != TaskState.SUCCEEDED)
+            .findFirst();
+    if (failed.isPresent()) {
+      outcomes.failWaiting(
+          task.getId(),
+          "Dependency " + failed.get().getKey() + " ended " + failed.get().getValue());
+      return store.reload(task.getId());
+    }
+    if (!task.isBlocked()) {
+      dispatcher.dispatch(task.getId(), task.getPriority());
+      return task;
+    }
+    for (Object[] raised : store.inheritPriority(dependsOn, task.getDispatchPriority())) {
+      if (!((Boolean) raised[3])) {
+        dispatcher.dispatch(
+            (UUID) raised[0],
+            Priority.valueOf((String) raised[1]),
+            ((Number) raised[2]).intValue());
+      }
+    }
+    return task;
   }
 
   /** The state of each dependency, share-locked; refuses ids that are not tasks of the tenant. */
