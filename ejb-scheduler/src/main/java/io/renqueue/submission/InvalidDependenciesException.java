@@ -4,9 +4,9 @@ import jakarta.ejb.ApplicationException;
 import java.util.List;
 
 /**
- * A submission names dependencies that are not tasks of its tenant. Thrown before anything is
- * written and without rolling back, so a JMS intake can still dead-letter the message in the same
- * transaction.
+ * A submission names dependencies, or a parent, that are not tasks of its tenant. Thrown before
+ * anything is written and without rolling back, so a JMS intake can still dead-letter the message
+ * in the same transaction.
  */
 @ApplicationException(rollback = false)
 public class InvalidDependenciesException extends RuntimeException {
@@ -16,7 +16,7 @@ public class InvalidDependenciesException extends RuntimeException {
   private final transient List<FieldError> errors;
 
   public InvalidDependenciesException(List<FieldError> errors) {
-    super("The task depends on tasks that do not exist.", null, false, false);
+    super("The task refers to tasks that do not exist.", null, false, false);
     this.errors = List.copyOf(errors);
   }
 

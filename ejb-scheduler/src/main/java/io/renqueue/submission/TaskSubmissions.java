@@ -57,17 +57,21 @@ public class TaskSubmissions {
       }
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Priority priority = s.priority().atLeast(parentPriority(tenant, s.parent()));
     Task task =
         Task.accepted(
             UUID.randomUUID(),
             tenant,
             s.type(),
             s.model(),
-            s.priority(),
+            priority,
             s.requestJson(),
             s.idempotencyKey(),
             now);
-    task.expireAt(settings.expiry().expiresAt(s.priority(), s.deadline(), s.ttl(), now));
+    task.expireAt(settings.expiry().expiresAt(priority, s.deadline(), s.ttl(), now));
+    if (s.parent() != null) {
+      task.childOf(s.parent());
+    }
     if (replyTo != null) {
       task.replyTo(replyTo.encoded(), replyTo.correlationId());
     }
@@ -124,6 +128,20 @@ public class TaskSubmissions {
       }
     }
     return task;
+  }
+
+  /** The level of the parent task, or null without one; refuses a parent that does not exist. */
+  private Priority parentPriority(String tenant, UUID parent) {
+    if (parent == null) {
+      return null;
+    }
+    return store
+        .find(parent, tenant)
+        .map(Task::getPriority)
+        .orElseThrow(
+            () ->
+                new InvalidDependenciesException(
+                    List.of(new FieldError("parent", "there is no task " + parent))));
   }
 
   /** The state of each dependency, share-locked; refuses ids that are not tasks of the tenant. */

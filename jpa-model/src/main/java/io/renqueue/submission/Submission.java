@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param deadline when the task must have started, or null
  * @param ttl how long after acceptance the task may wait to start, or null
  * @param dependsOn tasks that must SUCCEED before this one may start; empty for none
+ * @param parent the task that creates this one, whose priority it inherits; or null
  */
 public record Submission(
     TaskType type,
@@ -23,4 +24,5 @@ public record Submission(
     String requestJson,
     Instant deadline,
     Duration ttl,
-    List<UUID> dependsOn) {}
+    List<UUID> dependsOn,
+    UUID parent) {}

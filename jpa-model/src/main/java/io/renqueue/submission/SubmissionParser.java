@@ -37,7 +37,7 @@ public final class SubmissionParser {
 
   /** Fields that steer Ren-Queue and are not forwarded to the backend. */
   private static final Set<String> CONTROL_FIELDS =
-      Set.of("type", "priority", "idempotency_key", "deadline", "ttl", "depends_on");
+      Set.of("type", "priority", "idempotency_key", "deadline", "ttl", "depends_on", "parent");
 
   /** The most tasks one task may depend on. */
   public static final int MAX_DEPENDENCIES = 100;
@@ -62,6 +62,7 @@ public final class SubmissionParser {
     Instant deadline = parseDeadline(json, errors);
     Duration ttl = parseTtl(json, errors);
     List<UUID> dependsOn = parseDependencies(json, errors);
+    UUID parent = parseParent(json, errors);
 
     if (!errors.isEmpty()) {
       throw new InvalidSubmissionException(
@@ -72,7 +73,15 @@ public final class SubmissionParser {
           errors);
     }
     return new Submission(
-        type, model, priority, key, backendRequest(json).toString(), deadline, ttl, dependsOn);
+        type,
+        model,
+        priority,
+        key,
+        backendRequest(json).toString(),
+        deadline,
+        ttl,
+        dependsOn,
+        parent);
   }
 
   private static JsonObject readObject(String body) throws InvalidSubmissionException {
@@ -221,6 +230,18 @@ public final class SubmissionParser {
       } else if (n.longValue() < 1 || n.longValue() > MAX_TOKENS_LIMIT) {
         errors.add(new FieldError(field, "must be between 1 and " + MAX_TOKENS_LIMIT));
       }
+    }
+  }
+
+  private static UUID parseParent(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("parent") || json.isNull("parent")) {
+      return null;
+    }
+    try {
+      return UUID.fromString(json.getString("parent"));
+    } catch (ClassCastException | IllegalArgumentException e) {
+      errors.add(new FieldError("parent", "must be a task id (UUID)"));
+      return null;
     }
   }
 

@@ -24,6 +24,11 @@ public enum Priority {
     return jmsPriority;
   }
 
+  /** The more urgent of the two levels. */
+  public Priority atLeast(Priority other) {
+    return other != null && other.jmsPriority > jmsPriority ? other : this;
+  }
+
   public String wireName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

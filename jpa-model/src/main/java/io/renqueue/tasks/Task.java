@@ -75,6 +75,10 @@ public class Task {
   @Column(name = "dispatch_priority", nullable = false)
   private int dispatchPriority;
 
+  /** The task that created this one, if any; a child inherits its parent's priority. */
+  @Column(name = "parent_id")
+  private UUID parentId;
+
   /** Times the task was taken off a slot for more urgent work; not failures. */
   @Column(nullable = false)
   private int preemptions;
@@ -138,6 +142,14 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public void childOf(UUID parent) {
+    this.parentId = parent;
+  }
+
+  public UUID getParentId() {
+    return parentId;
   }
 
   public int getPreemptions() {

@@ -44,6 +44,9 @@ public final class TaskJson {
       b.add("blocked", true);
     }
     addString(b, "idempotency_key", t.getIdempotencyKey());
+    if (t.getParentId() != null) {
+      b.add("parent", t.getParentId().toString());
+    }
     addInstant(b, "created_at", t.getCreatedAt());
     addInstant(b, "started_at", t.getStartedAt());
     addInstant(b, "finished_at", t.getFinishedAt());

@@ -111,4 +111,34 @@ class DependencyIT {
     assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field"))
         .isEqualTo("depends_on[0]");
   }
+
+  @Test
+  void aChildTaskInheritsItsParentsMoreUrgentPriority() {
+    healthySimulators();
+    String parent = submit(unique("parent"), "critical");
+    Reply child =
+        post(
+            "/api/v1/tasks",
+            Json.createObjectBuilder(json(chat(unique("child"), "batch")))
+                .add("parent", parent)
+                .build()
+                .toString());
+
+    assertThat(child.status()).isEqualTo(202);
+    assertThat(child.json().getString("priority")).isEqualTo("critical");
+    assertThat(child.json().getString("parent")).isEqualTo(parent);
+    assertThat(awaitState(child.json().getString("id"), "SUCCEEDED", "FAILED").getString("state"))
+        .isEqualTo("SUCCEEDED");
+
+    Reply orphan =
+        post(
+            "/api/v1/tasks",
+            Json.createObjectBuilder(json(chat(unique("orphan child"), "batch")))
+                .add("parent", UUID.randomUUID().toString())
+                .build()
+                .toString());
+    assertThat(orphan.status()).isEqualTo(400);
+    assertThat(orphan.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("parent");
+  }
 }
