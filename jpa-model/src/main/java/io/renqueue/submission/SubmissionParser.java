@@ -88,8 +88,11 @@ public final class SubmissionParser {
     if (body == null || body.isBlank()) {
       throw malformed("The request body is empty; send a JSON object.");
     }
+    // A UTF-8 char is at most 3 bytes (surrogate pairs: 4 for 2), so only long bodies need
+    // encoding.
     if (body.length() > MAX_BODY_BYTES
-        || body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+        || (body.length() > MAX_BODY_BYTES / 3
+            && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES)) {
       throw new InvalidSubmissionException(
           InvalidSubmissionException.Kind.TOO_LARGE,
           "The request is larger than the limit of " + MAX_BODY_BYTES + " bytes.",
