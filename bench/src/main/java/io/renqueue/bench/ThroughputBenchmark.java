@@ -1,8 +1,10 @@
 package io.renqueue.bench;
 
 import io.renqueue.stack.Stack;
+import io.renqueue.stack.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -16,26 +18,58 @@ public final class ThroughputBenchmark {
 
   private ThroughputBenchmark() {}
 
-  /** Starts the bench stack, runs every benchmark, writes the report, stops the stack. */
+  private static final List<String> SIMULATORS =
+      List.of("http://127.0.0.1:28091", "http://127.0.0.1:28092");
+  private static final int SLOTS = 8;
+
+  /** renqueue.aging.ceiling of the bench stacks: the default, critical's priority. */
+  private static final int AGING_CEILING = 9;
+
+  /**
+   * Starts the bench stack, runs every benchmark, then restarts it with aging in seconds for the
+   * starvation run; writes the report and stops the stack.
+   */
   public static void main(String[] args) throws Exception {
     BenchConfig config = BenchConfig.fromSystemProperties();
+    StringBuilder report = new StringBuilder();
+    System.setProperty("renqueue.stack.topology", "bench");
     Stack stack = new Stack();
     stack.start();
     try {
-      String throughput = measure(config);
+      report.append(measure(config));
       say("priority under overload: 600 batch, then 60 critical");
-      String overload =
-          new PriorityUnderOverload(config)
-              .run(600, 60, 100, List.of("http://127.0.0.1:28091", "http://127.0.0.1:28092"));
-      String report = throughput + "\n" + overload;
-      System.out.println(report);
-      Path out = Path.of(config.output());
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(out, report);
-      say("written to " + out.toAbsolutePath());
+      report.append('\n').append(new PriorityUnderOverload(config).run(600, 60, 100, SIMULATORS));
+      say("fair share: two tenants submitting 10:1");
+      report.append('\n').append(new FairShareUnderFlood(config).run(30, 1000, SIMULATORS));
     } finally {
       stack.stop();
     }
+    System.setProperty("renqueue.stack.topology", "bench-aging");
+    Stack aging = new Stack();
+    aging.start();
+    try {
+      say("starvation: critical at 100% of capacity for 60 s, 20 batch tasks");
+      report
+          .append('\n')
+          .append(
+              new StarvationUnderSustainedOverload(config)
+                  .run(
+                      SLOTS,
+                      500,
+                      Duration.ofSeconds(60),
+                      20,
+                      Topology.BENCH_AGING_STEP_SECONDS,
+                      AGING_CEILING,
+                      Topology.BENCH_AGING_SWEEP_SECONDS,
+                      SIMULATORS));
+    } finally {
+      aging.stop();
+    }
+    System.out.println(report);
+    Path out = Path.of(config.output());
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    say("written to " + out.toAbsolutePath());
   }
 
   private static String measure(BenchConfig config) throws Exception {

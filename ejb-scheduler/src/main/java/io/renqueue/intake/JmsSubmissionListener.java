@@ -16,6 +16,7 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.util.Optional;
 
 /**
  * Takes task submissions from JMS producers on {@code renqueue.submit}. The message is consumed in
@@ -38,6 +39,9 @@ public class JmsSubmissionListener implements MessageListener {
 
   @EJB private TaskSubmissions submissions;
   @EJB private RejectedSubmissions rejected;
+
+  /** The string property naming the tenant a JMS submission is for; absent: the default tenant. */
+  public static final String TENANT_PROPERTY = "renqueue_tenant";
 
   @Override
   public void onMessage(Message message) {
@@ -63,8 +67,17 @@ public class JmsSubmissionListener implements MessageListener {
         rejected.reject(message, body, "invalid-request", headerProblem);
         return;
       }
+      Optional<String> tenant = Tenants.resolve(message.getStringProperty(TENANT_PROPERTY));
+      if (tenant.isEmpty()) {
+        rejected.reject(
+            message,
+            body,
+            "invalid-request",
+            "The " + TENANT_PROPERTY + " property is not valid: " + Tenants.describeRule() + ".");
+        return;
+      }
       try {
-        submissions.submit(Tenants.DEFAULT, submission, replyAddress(message));
+        submissions.submit(tenant.get(), submission, replyAddress(message));
       } catch (InvalidDependenciesException e) {
         rejected.reject(
             message,

@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -30,7 +29,7 @@ public class TaskMetrics {
   @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
   TransactionSynchronizationRegistry transactions;
 
-  private final Map<TaskState, Map<Priority, AtomicLong>> live = new EnumMap<>(TaskState.class);
+  private final Map<LiveKey, AtomicLong> live = new java.util.HashMap<>();
   private volatile boolean gaugesRegistered;
 
   /** A task was accepted (it is QUEUED). */
@@ -43,10 +42,12 @@ public class TaskMetrics {
     count("renqueue.tasks.finished", p, s);
   }
 
-  /** A worker claimed a task that had waited {@code waited} since acceptance. */
-  public void started(Priority p, java.time.Duration waited) {
+  /** A worker claimed a task of the tenant that had waited {@code waited} since acceptance. */
+  public void started(Priority p, String tenant, java.time.Duration waited) {
     count("renqueue.tasks.started", p, null);
-    registry.timer("renqueue.queue.wait", new Tag("priority", p.wireName())).update(waited);
+    registry
+        .timer("renqueue.queue.wait", new Tag("priority", p.wireName()), new Tag("tenant", tenant))
+        .update(waited);
   }
 
   /** A waiting task was re-dispatched at a higher priority because it waited long. */
@@ -70,31 +71,47 @@ public class TaskMetrics {
             registry.counter("renqueue.jms.submissions.rejected", new Tag("reason", reason)).inc());
   }
 
-  /** Replaces the cluster-wide live task counts (QUEUED and RUNNING by priority). */
-  public synchronized void liveTasks(Map<TaskState, Map<Priority, Long>> counts) {
-    registerGauges();
-    for (TaskState s : new TaskState[] {TaskState.QUEUED, TaskState.RUNNING}) {
-      for (Priority p : Priority.values()) {
-        live.get(s).get(p).set(counts.getOrDefault(s, Map.of()).getOrDefault(p, 0L));
-      }
-    }
+  /** One live-task gauge: QUEUED or RUNNING tasks of a level and tenant. */
+  public record LiveKey(TaskState state, Priority priority, String tenant) {}
+
+  /**
+   * Replaces the cluster-wide live task counts. Gauges appear for each (state, level, tenant) seen
+   * and read 0 once it has nothing live.
+   */
+  public synchronized void liveTasks(Map<LiveKey, Long> counts) {
+    registerLevelGauges();
+    live.values().forEach(v -> v.set(0));
+    counts.forEach((key, count) -> gauge(key).set(count));
   }
 
-  private void registerGauges() {
+  /** Every level shows up for the default tenant even before any task. */
+  private void registerLevelGauges() {
     if (gaugesRegistered) {
       return;
     }
     for (TaskState s : new TaskState[] {TaskState.QUEUED, TaskState.RUNNING}) {
-      Map<Priority, AtomicLong> byPriority = new EnumMap<>(Priority.class);
-      live.put(s, byPriority);
       for (Priority p : Priority.values()) {
-        AtomicLong value = new AtomicLong();
-        byPriority.put(p, value);
-        String name = s == TaskState.QUEUED ? "renqueue.queue.depth" : "renqueue.tasks.running";
-        registry.gauge(name, value, AtomicLong::get, new Tag("priority", p.wireName()));
+        gauge(new LiveKey(s, p, io.renqueue.tasks.Tenants.DEFAULT));
       }
     }
     gaugesRegistered = true;
+  }
+
+  private AtomicLong gauge(LiveKey key) {
+    return live.computeIfAbsent(
+        key,
+        k -> {
+          AtomicLong value = new AtomicLong();
+          String name =
+              k.state() == TaskState.QUEUED ? "renqueue.queue.depth" : "renqueue.tasks.running";
+          registry.gauge(
+              name,
+              value,
+              AtomicLong::get,
+              new Tag("priority", k.priority().wireName()),
+              new Tag("tenant", k.tenant()));
+          return value;
+        });
   }
 
   /** Runs the update when the current transaction commits, or now when there is none. */

@@ -11,7 +11,9 @@ import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Timestamps;
+import io.renqueue.tenancy.TenantDirectory;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -24,7 +26,7 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,10 +35,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The scheduler's periodic sweep: waiting tasks past their deadline end EXPIRED, tasks whose worker
- * lost its lease go back to the queue with a fresh dispatch token, and the queue-depth gauges are
- * refreshed. The timer only triggers; the rules live in the guarded SQL of {@link TaskStore}.
- * Running it on several servers is safe: each expired task is requeued by exactly one of them (row
- * locks, SKIP LOCKED).
+ * lost its lease go back to the queue with a fresh dispatch token, waiting tasks age, urgent work
+ * preempts, idle tenants are lifted to their fair share. The timer only triggers; the rules live in
+ * the scheduling policies and the guarded SQL of {@link TaskStore}. Every scheduler server ticks,
+ * but only the holder of the {@link SweepLease} sweeps; each server refreshes its own queue-depth
+ * gauges.
  */
 @Singleton
 @Startup
@@ -77,8 +80,23 @@ public class RecoverySweep {
   @Inject private SchedulingSettings settings;
   @Inject private ControlMessages control;
 
+  @EJB private SweepLease lease;
+  @EJB private TenantDirectory tenants;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.id", defaultValue = "scheduler")
+  String nodeId;
+
+  /**
+   * This server's name in the sweep lease; unique per JVM so a restarted server is a new holder.
+   */
+  private String holder;
+
+  private volatile boolean leading;
+
   @PostConstruct
   void schedule() {
+    holder = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
     if (!enabled) {
       LOG.info("Recovery sweep disabled on this server (renqueue.scheduler.enabled=false)");
       return;
@@ -88,8 +106,30 @@ public class RecoverySweep {
     LOG.info(() -> "Recovery sweep every " + intervalSeconds + " s");
   }
 
+  @PreDestroy
+  void handOver() {
+    if (leading) {
+      lease.release(holder);
+      LOG.info(() -> "Released the scheduler sweep lease (" + holder + ")");
+    }
+  }
+
   @Timeout
-  void sweep() {
+  void tick() {
+    boolean lead = lease.acquire(holder, Math.max(1, intervalSeconds));
+    if (lead != leading) {
+      leading = lead;
+      if (lead) {
+        LOG.info(() -> "This server (" + holder + ") now runs the scheduler sweep");
+      }
+    }
+    if (lead) {
+      sweep();
+    }
+    metrics.liveTasks(liveCounts());
+  }
+
+  private void sweep() {
     for (UUID id : store.expireOverdue(BATCH)) {
       outcomes.announce(id);
     }
@@ -114,7 +154,7 @@ public class RecoverySweep {
                   + redispatchAfterSeconds
                   + " s since its last dispatch; sent a new token");
     }
-    metrics.liveTasks(liveCounts());
+    tenants.liftIdleTenants();
   }
 
   /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */
@@ -128,8 +168,10 @@ public class RecoverySweep {
       UUID id = (UUID) row[0];
       Priority level = Priority.valueOf((String) row[1]);
       int dispatched = ((Number) row[2]).intValue();
-      int effective = aging.effectivePriority(level, Timestamps.toInstant(row[3]), now);
-      if (effective > dispatched && store.raiseDispatchPriority(id, effective)) {
+      Instant accepted = Timestamps.toInstant(row[3]);
+      int effective = aging.effectivePriority(level, accepted, now);
+      if (effective > dispatched
+          && store.raiseDispatchPriority(id, effective, aging.reason(level, accepted, now))) {
         dispatcher.dispatch(id, level, effective);
         metrics.aged(level);
         LOG.fine(
@@ -191,12 +233,15 @@ public class RecoverySweep {
     return priority;
   }
 
-  private Map<TaskState, Map<Priority, Long>> liveCounts() {
-    Map<TaskState, Map<Priority, Long>> counts = new EnumMap<>(TaskState.class);
-    for (Object[] row : store.countLiveByStateAndPriority()) {
-      counts
-          .computeIfAbsent(TaskState.valueOf((String) row[0]), s -> new EnumMap<>(Priority.class))
-          .put(Priority.valueOf((String) row[1]), ((Number) row[2]).longValue());
+  private Map<TaskMetrics.LiveKey, Long> liveCounts() {
+    Map<TaskMetrics.LiveKey, Long> counts = new HashMap<>();
+    for (Object[] row : store.countLive()) {
+      counts.put(
+          new TaskMetrics.LiveKey(
+              TaskState.valueOf((String) row[0]),
+              Priority.valueOf((String) row[1]),
+              (String) row[2]),
+          ((Number) row[3]).longValue());
     }
     return counts;
   }

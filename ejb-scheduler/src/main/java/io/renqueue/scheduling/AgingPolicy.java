@@ -14,8 +14,7 @@ import java.time.Instant;
  * <p>Starvation bound: a task of base priority {@code b} reaches the ceiling after {@code (ceiling
  * − b) × step} of waiting; from then on only tasks already waiting at the ceiling can go before it.
  * With the defaults (step 60 s, ceiling 9) a batch task is dispatched at critical priority after 9
- * minutes. Not wired into dispatch yet: the recovery sweep will re-dispatch a task whenever its
- * effective priority rises (issue 3).
+ * minutes. The recovery sweep re-dispatches a task whenever its effective priority rises.
  *
  * @param step waiting time per priority step; zero or negative disables aging
  * @param ceiling the highest priority aging can reach (0–9)
@@ -54,6 +53,24 @@ public record AgingPolicy(Duration step, int ceiling) {
     return (int) Math.min(ceiling, start + steps);
   }
 
+  /** Why a task runs at its aged priority, for the task's {@code priority_reason}. */
+  public String reason(Priority base, Instant queuedSince, Instant now) {
+    long waited = Math.max(0, Duration.between(queuedSince, now).toSeconds());
+    return "aged from "
+        + base.wireName()
+        + " ("
+        + base.jmsPriority()
+        + ") to "
+        + effectivePriority(base, queuedSince, now)
+        + " after waiting "
+        + waited
+        + " s (one step per "
+        + step.toSeconds()
+        + " s, up to "
+        + ceiling
+        + ")";
+  }
+
   /** How long a task of this level waits before aging lifts it to {@code priority}. */
   public Duration waitToReach(Priority base, int priority) {
     int start = base.jmsPriority();
@@ -68,15 +85,24 @@ public record AgingPolicy(Duration step, int ceiling) {
   }
 
   /**
-   * The documented bound on a task's wait: time to reach the ceiling, plus the time the work
-   * already waiting at the ceiling then takes, {@code backlogAtCeiling × serviceTime / slots}.
+   * The documented bound on a task's wait: time to reach the ceiling, plus at most one sweep until
+   * the sweep records it, plus the time the work already waiting ahead of it at the ceiling then
+   * takes, {@code backlogAtCeiling × serviceTime / slots}. At the ceiling the task is ordered by
+   * age, so work arriving later does not go before it (within one tenant; across tenants fair share
+   * decides among equals).
    */
   public Duration starvationBound(
-      Priority base, long backlogAtCeiling, Duration serviceTime, int slots) {
+      Priority base,
+      Duration sweepInterval,
+      long backlogAtCeiling,
+      Duration serviceTime,
+      int slots) {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be positive");
     }
     Duration climb = waitToReach(base, Math.max(base.jmsPriority(), ceiling));
-    return climb.plus(serviceTime.multipliedBy(backlogAtCeiling).dividedBy(slots));
+    return climb
+        .plus(sweepInterval)
+        .plus(serviceTime.multipliedBy(backlogAtCeiling).dividedBy(slots));
   }
 }

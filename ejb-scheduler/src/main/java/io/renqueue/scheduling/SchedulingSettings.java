@@ -21,6 +21,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * renqueue.preemption.after-seconds=30   urgent work waiting this long preempts; 0 disables
  * renqueue.preemption.levels=critical    levels that preempt (and are never preempted)
  * renqueue.preemption.max-per-task=2     after this many preemptions a task keeps its slot
+ * renqueue.tenant.weights=acme=3,globex=1  fair-share weights within a level
+ * renqueue.tenant.default-weight=1       the weight of tenants not listed
  * </pre>
  */
 @ApplicationScoped
@@ -31,6 +33,7 @@ public class SchedulingSettings {
   private ExpiryPolicy expiry;
   private AgingPolicy aging;
   private PreemptionPolicy preemption;
+  private TenantWeights tenantWeights;
 
   @PostConstruct
   void load() {
@@ -44,6 +47,10 @@ public class SchedulingSettings {
                 .getOptionalValue("renqueue.aging.ceiling", Integer.class)
                 .orElse(AgingPolicy.MAX_JMS_PRIORITY));
     preemption = preemption(config);
+    tenantWeights =
+        TenantWeights.parse(
+            config.getOptionalValue("renqueue.tenant.weights", String.class).orElse(""),
+            config.getOptionalValue("renqueue.tenant.default-weight", Double.class).orElse(1.0));
     LOG.info(() -> "Preemption: " + (preemption.enabled() ? preemption : "off"));
     LOG.info(
         () ->
@@ -66,6 +73,10 @@ public class SchedulingSettings {
 
   public PreemptionPolicy preemption() {
     return preemption;
+  }
+
+  public TenantWeights tenantWeights() {
+    return tenantWeights;
   }
 
   static PreemptionPolicy preemption(Config config) {

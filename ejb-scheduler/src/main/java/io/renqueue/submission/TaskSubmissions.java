@@ -9,6 +9,7 @@ import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
+import io.renqueue.tenancy.TenantDirectory;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ public class TaskSubmissions {
   @EJB private TaskOutcomes outcomes;
   @Inject private TaskMetrics metrics;
   @Inject private SchedulingSettings settings;
+  @EJB private TenantDirectory tenants;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
     if (s.idempotencyKey() != null) {
@@ -56,8 +58,10 @@ public class TaskSubmissions {
         return new SubmitResult(existing.get(), false);
       }
     }
+    tenants.register(tenant);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    Priority priority = s.priority().atLeast(parentPriority(tenant, s.parent()));
+    Priority parentLevel = parentPriority(tenant, s.parent());
+    Priority priority = s.priority().atLeast(parentLevel);
     Task task =
         Task.accepted(
             UUID.randomUUID(),
@@ -69,8 +73,18 @@ public class TaskSubmissions {
             s.idempotencyKey(),
             now);
     task.expireAt(settings.expiry().expiresAt(priority, s.deadline(), s.ttl(), now));
+    task.estimateTokens(s.estimatedTokens());
     if (s.parent() != null) {
       task.childOf(s.parent());
+      if (priority != s.priority()) {
+        task.prioritizedBecause(
+            "submitted as "
+                + s.priority().wireName()
+                + "; runs at "
+                + priority.wireName()
+                + ", the level of its parent "
+                + s.parent());
+      }
     }
     if (replyTo != null) {
       task.replyTo(replyTo.encoded(), replyTo.correlationId());
@@ -119,7 +133,14 @@ public class TaskSubmissions {
       dispatcher.dispatch(task.getId(), task.getPriority());
       return task;
     }
-    for (Object[] raised : store.inheritPriority(dependsOn, task.getDispatchPriority())) {
+    String reason =
+        "inherited priority "
+            + task.getDispatchPriority()
+            + " ("
+            + task.getPriority().wireName()
+            + ") from dependent task "
+            + task.getId();
+    for (Object[] raised : store.inheritPriority(dependsOn, task.getDispatchPriority(), reason)) {
       if (!((Boolean) raised[3])) {
         dispatcher.dispatch(
             (UUID) raised[0],

@@ -28,7 +28,11 @@ public class TaskOutcomes {
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean succeed(UUID id, int fence, TaskResult result) {
-    return finishedUnderFence(store.markSucceeded(id, fence, result), id, fence, "Result");
+    boolean stored = store.markSucceeded(id, fence, result);
+    if (stored) {
+      store.chargeActualUsage(id);
+    }
+    return finishedUnderFence(stored, id, fence, "Result");
   }
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -69,6 +73,7 @@ public class TaskOutcomes {
     Optional<Object[]> requeued = store.requeuePreempted(id, fence);
     requeued.ifPresent(
         row -> {
+          store.refundEstimate(id);
           Priority priority = Priority.valueOf((String) row[0]);
           dispatcher.dispatch(id, priority, ((Number) row[1]).intValue());
           metrics.preempted(priority);

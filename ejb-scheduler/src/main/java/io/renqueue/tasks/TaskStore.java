@@ -19,6 +19,9 @@ import java.util.UUID;
 @Stateless
 public class TaskStore {
 
+  /** Rounds of "pick the next task, try to claim it" before a slot gives its token up. */
+  private static final int CLAIM_ROUNDS = 64;
+
   @PersistenceContext(unitName = "renqueue")
   private EntityManager em;
 
@@ -74,33 +77,114 @@ public class TaskStore {
   }
 
   /**
-   * QUEUED → RUNNING for this node, with a lease measured on the database clock. Empty when the
-   * task is not QUEUED any more (a duplicate or stale dispatch message).
+   * QUEUED → RUNNING for this node: the waiting task that comes first in the fair-share order
+   * ({@code FairShare}) — highest dispatch priority, then the tenant with the lowest counter, then
+   * the oldest — with a lease measured on the database clock, and its tenant charged the task's
+   * estimated tokens. A dispatch token wakes a slot; which task the slot runs is decided here, so
+   * tokens never need to arrive in order. Empty when nothing is waiting (a duplicate or surplus
+   * token).
+   *
+   * @param token the task the dispatch token was sent for
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-  public Optional<ClaimedTask> claim(UUID id, String node, int leaseSeconds) {
-    List<?> fence =
+  public Optional<ClaimedTask> claimNext(UUID token, String node, int leaseSeconds) {
+    for (int round = 0; ; round++) {
+      Optional<UUID> next = nextWaiting();
+      if (next.isEmpty()) {
+        break;
+      }
+      if (round == CLAIM_ROUNDS) {
+        // Each lost round was another slot's claim, so work moves; keep the token for a task
+        // still waiting rather than dropping it.
+        throw TaskNotVisibleException.contended(CLAIM_ROUNDS);
+      }
+      // Another slot may take the same task first: its UPDATE holds the row until it commits,
+      // ours then finds the task RUNNING and the next round sees that slot's tenant charged.
+      if (claim(next.get(), node, leaseSeconds)) {
+        Task task = em.find(Task.class, next.get());
+        chargeTenant(task.getId(), "t.estimated_tokens");
+        return Optional.of(new ClaimedTask(task, task.getAttempts()));
+      }
+    }
+    if (em.find(Task.class, token) == null) {
+      // The two-phase commit may deliver the token before PostgreSQL's COMMIT PREPARED is
+      // visible: refuse the token so the broker redelivers it a second later.
+      throw new TaskNotVisibleException(token);
+    }
+    return Optional.empty();
+  }
+
+  /** The waiting task that comes first in the fair-share order, without locking it. */
+  @SuppressWarnings("unchecked")
+  private Optional<UUID> nextWaiting() {
+    List<UUID> head =
         em.createNativeQuery(
+                "SELECT head.id FROM tenant n CROSS JOIN LATERAL"
+                    + " (SELECT q.id, q.dispatch_priority, q.created_at FROM task q"
+                    + " WHERE q.tenant_id = n.id AND q.state = 'QUEUED' AND NOT q.blocked"
+                    + " AND (q.expires_at IS NULL OR q.expires_at > now())"
+                    + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1) head"
+                    + " ORDER BY head.dispatch_priority DESC, n.virtual_tokens, head.created_at LIMIT 1")
+            .getResultList();
+    return head.stream().findFirst();
+  }
+
+  private boolean claim(UUID id, String node, int leaseSeconds) {
+    return em.createNativeQuery(
                 "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
                     + " WHERE id = ?3 AND state IN ("
                     + sources(TaskState.RUNNING)
-                    + ") AND NOT blocked AND (expires_at IS NULL OR expires_at > now())"
-                    + " RETURNING attempts")
+                    + ") AND NOT blocked AND (expires_at IS NULL OR expires_at > now())")
             .setParameter(1, node)
             .setParameter(2, leaseSeconds)
             .setParameter(3, id)
-            .getResultList();
-    if (!fence.isEmpty()) {
-      return Optional.of(
-          new ClaimedTask(em.find(Task.class, id), ((Number) fence.get(0)).intValue()));
-    }
-    if (em.find(Task.class, id) == null) {
-      // The two-phase commit may deliver the token before PostgreSQL's COMMIT PREPARED is
-      // visible: refuse the token so the broker redelivers it a second later.
-      throw new TaskNotVisibleException(id);
-    }
-    return Optional.empty();
+            .executeUpdate()
+        == 1;
+  }
+
+  /**
+   * Adds {@code tokensExpression / weight} (an SQL expression over the task row {@code t}) to the
+   * fair-share counter of the task's tenant.
+   */
+  private void chargeTenant(UUID task, String tokensExpression) {
+    em.createNativeQuery(
+            "UPDATE tenant n SET virtual_tokens = n.virtual_tokens + ("
+                + tokensExpression
+                + ") / n.weight FROM task t WHERE t.id = ?1 AND n.id = t.tenant_id")
+        .setParameter(1, task)
+        .executeUpdate();
+  }
+
+  /**
+   * Replaces the estimate charged at the start with the tokens the task really used: fairness is
+   * measured in what tenants consumed.
+   */
+  public void chargeActualUsage(UUID task) {
+    chargeTenant(
+        task,
+        "CASE WHEN t.prompt_tokens IS NULL THEN 0"
+            + " ELSE t.prompt_tokens + coalesce(t.completion_tokens, 0) - t.estimated_tokens END");
+  }
+
+  /** Returns the estimate charged at the start of an attempt that was preempted. */
+  public void refundEstimate(UUID task) {
+    chargeTenant(task, "-t.estimated_tokens");
+  }
+
+  /**
+   * Runnable waiting tasks that a free slot would take before this one, ignoring tenant shares: an
+   * approximation of its place in the queue.
+   */
+  public long tasksAhead(Task t) {
+    return ((Number)
+            em.createNativeQuery(
+                    "SELECT count(*) FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                        + " AND (dispatch_priority > ?1 OR (dispatch_priority = ?1 AND created_at < ?2))")
+                .setParameter(1, t.getDispatchPriority())
+                .setParameter(2, t.getCreatedAt())
+                .getSingleResult())
+        .longValue();
   }
 
   /** RUNNING (under this fence) → SUCCEEDED with the result. False when the claim was lost. */
@@ -209,13 +293,14 @@ public class TaskStore {
         .getResultList();
   }
 
-  /** Records that a QUEUED task is being re-dispatched at a higher priority. */
-  public boolean raiseDispatchPriority(UUID id, int priority) {
+  /** Records that a QUEUED task is being re-dispatched at a higher priority, and why. */
+  public boolean raiseDispatchPriority(UUID id, int priority, String reason) {
     return em.createNativeQuery(
-                "UPDATE task SET dispatch_priority = ?1, dispatched_at = now()"
+                "UPDATE task SET dispatch_priority = ?1, dispatched_at = now(), priority_reason = ?3"
                     + " WHERE id = ?2 AND state = 'QUEUED' AND dispatch_priority < ?1")
             .setParameter(1, priority)
             .setParameter(2, id)
+            .setParameter(3, reason)
             .executeUpdate()
         == 1;
   }
@@ -266,12 +351,12 @@ public class TaskStore {
         .executeUpdate();
   }
 
-  /** Live tasks per (state, priority), for the queue-depth gauges. */
+  /** Live tasks per (state, priority, tenant), for the queue-depth gauges. */
   @SuppressWarnings("unchecked")
-  public List<Object[]> countLiveByStateAndPriority() {
+  public List<Object[]> countLive() {
     return em.createNativeQuery(
-            "SELECT state, priority, count(*) FROM task WHERE state IN ('QUEUED', 'RUNNING')"
-                + " GROUP BY state, priority")
+            "SELECT state, priority, tenant_id, count(*) FROM task WHERE state IN ('QUEUED', 'RUNNING')"
+                + " GROUP BY state, priority, tenant_id")
         .getResultList();
   }
 
@@ -304,15 +389,17 @@ public class TaskStore {
    * raised task; the unblocked ones need a new token.
    */
   @SuppressWarnings("unchecked")
-  public List<Object[]> inheritPriority(List<UUID> ids, int priority) {
+  public List<Object[]> inheritPriority(List<UUID> ids, int priority, String reason) {
     return em.createNativeQuery(
             "WITH RECURSIVE ancestors(id) AS (SELECT id FROM task WHERE id IN (:ids)"
                 + " UNION SELECT d.depends_on FROM task_dependency d JOIN ancestors a ON d.task_id = a.id)"
-                + " UPDATE task t SET dispatch_priority = :priority, dispatched_at = now() FROM ancestors a"
+                + " UPDATE task t SET dispatch_priority = :priority, dispatched_at = now(),"
+                + " priority_reason = :reason FROM ancestors a"
                 + " WHERE t.id = a.id AND t.state = 'QUEUED' AND t.dispatch_priority < :priority"
                 + " RETURNING t.id, t.priority, t.dispatch_priority, t.blocked")
         .setParameter("ids", ids)
         .setParameter("priority", priority)
+        .setParameter("reason", reason)
         .getResultList();
   }
 

@@ -35,8 +35,16 @@ class AgingPolicyTest {
 
   @Test
   void theDefaultBoundKeepsBatchUnderTenMinutesWhenAMinuteOfCriticalWorkIsAhead() {
-    Duration bound = policy.starvationBound(Priority.BATCH, 40, Duration.ofSeconds(12), 8);
-    assertThat(bound).isEqualTo(Duration.ofMinutes(10));
+    Duration bound =
+        policy.starvationBound(
+            Priority.BATCH, Duration.ofSeconds(5), 40, Duration.ofSeconds(12), 8);
+    assertThat(bound).isEqualTo(Duration.ofMinutes(10).plusSeconds(5));
+  }
+
+  @Test
+  void theReasonNamesTheLevelTheWaitAndTheRule() {
+    assertThat(policy.reason(Priority.BATCH, T0, T0.plusSeconds(185)))
+        .isEqualTo("aged from batch (0) to 3 after waiting 185 s (one step per 60 s, up to 9)");
   }
 
   @Test

@@ -25,4 +25,5 @@ public record Submission(
     Instant deadline,
     Duration ttl,
     List<UUID> dependsOn,
-    UUID parent) {}
+    UUID parent,
+    int estimatedTokens) {}

@@ -2,6 +2,7 @@ package io.renqueue.submission;
 
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskType;
+import io.renqueue.tasks.TokenEstimate;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -81,7 +82,8 @@ public final class SubmissionParser {
         deadline,
         ttl,
         dependsOn,
-        parent);
+        parent,
+        TokenEstimate.of(json));
   }
 
   private static JsonObject readObject(String body) throws InvalidSubmissionException {

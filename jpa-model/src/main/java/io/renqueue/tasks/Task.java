@@ -117,6 +117,14 @@ public class Task {
   @Column(name = "latency_ms")
   private Long latencyMs;
 
+  /** Tokens the task is expected to use; fair share charges them when it starts. */
+  @Column(name = "estimated_tokens", nullable = false)
+  private int estimatedTokens;
+
+  /** Why the task runs above the level it was submitted with, if it does. */
+  @Column(name = "priority_reason")
+  private String priorityReason;
+
   protected Task() {}
 
   /** A freshly accepted task, QUEUED, not yet claimed by any worker. */
@@ -142,6 +150,22 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public void estimateTokens(int tokens) {
+    this.estimatedTokens = tokens;
+  }
+
+  public int getEstimatedTokens() {
+    return estimatedTokens;
+  }
+
+  public void prioritizedBecause(String reason) {
+    this.priorityReason = reason;
+  }
+
+  public String getPriorityReason() {
+    return priorityReason;
   }
 
   public void childOf(UUID parent) {

@@ -36,10 +36,12 @@ public final class TaskJson {
             .add("model", t.getModel())
             .add("priority", t.getPriority().wireName())
             .add("dispatch_priority", t.getDispatchPriority())
+            .add("estimated_tokens", t.getEstimatedTokens())
             .add("state", t.getState().wireName())
             .add("tenant", t.getTenantId())
             .add("attempts", t.getAttempts())
             .add("preemptions", t.getPreemptions());
+    addString(b, "priority_reason", t.getPriorityReason());
     if (t.isBlocked() && t.getState() == TaskState.QUEUED) {
       b.add("blocked", true);
     }

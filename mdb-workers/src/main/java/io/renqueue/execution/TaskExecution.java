@@ -51,15 +51,23 @@ public class TaskExecution {
   @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "900")
   int leaseSeconds;
 
-  public void execute(UUID taskId) {
-    Optional<ClaimedTask> claim = store.claim(taskId, nodeId, leaseSeconds);
+  /**
+   * Takes the waiting task that comes first (not necessarily the one the token was sent for: any
+   * token wakes a slot, the database decides what runs) and runs it.
+   */
+  public void execute(UUID token) {
+    Optional<ClaimedTask> claim = store.claimNext(token, nodeId, leaseSeconds);
     if (claim.isEmpty()) {
-      LOG.fine(() -> "Dispatch of task " + taskId + " ignored: it is no longer queued");
+      LOG.fine(() -> "Dispatch token for task " + token + " ignored: nothing is waiting");
       return;
     }
     Task task = claim.get().task();
+    UUID taskId = task.getId();
     int fence = claim.get().fence();
-    metrics.started(task.getPriority(), Duration.between(task.getCreatedAt(), task.getStartedAt()));
+    metrics.started(
+        task.getPriority(),
+        task.getTenantId(),
+        Duration.between(task.getCreatedAt(), task.getStartedAt()));
     RunningTasks.Slot slot = running.enter(taskId, fence);
     try {
       run(task, fence, slot);

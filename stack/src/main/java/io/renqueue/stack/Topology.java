@@ -40,9 +40,10 @@ public record Topology(
       case "run" -> run();
       case "test" -> test();
       case "bench" -> bench();
+      case "bench-aging" -> benchAging();
       default ->
           throw new IllegalArgumentException(
-              "Unknown topology '" + name + "' (use run, test or bench)");
+              "Unknown topology '" + name + "' (use run, test, bench or bench-aging)");
     };
   }
 
@@ -95,6 +96,26 @@ public record Topology(
         List.of(new Server("bench", 29080, 29443, true, 8)),
         Map.of("renqueue.sweep.interval-seconds", "5"));
   }
+
+  /**
+   * The bench stack with aging in seconds instead of minutes, so the starvation bound can be
+   * exceeded by a sustained overload within a benchmark run.
+   */
+  static Topology benchAging() {
+    Topology bench = bench();
+    return new Topology(
+        "bench-aging",
+        bench.databasePort(),
+        bench.brokerPort(),
+        bench.simulators(),
+        bench.servers(),
+        Map.of(
+            "renqueue.sweep.interval-seconds", String.valueOf(BENCH_AGING_SWEEP_SECONDS),
+            "renqueue.aging.step-seconds", String.valueOf(BENCH_AGING_STEP_SECONDS)));
+  }
+
+  public static final int BENCH_AGING_STEP_SECONDS = 3;
+  public static final int BENCH_AGING_SWEEP_SECONDS = 1;
 
   public Server apiServer() {
     return servers.stream().filter(Server::scheduler).findFirst().orElse(servers.get(0));

@@ -108,6 +108,29 @@ class JmsSubmissionIT {
     }
   }
 
+  @Test
+  void theTenantPropertyNamesTheTenantAndAnInvalidOneIsDeadLettered() throws Exception {
+    String tenant = "jms-" + UUID.randomUUID().toString().substring(0, 8);
+    String badId = UUID.randomUUID().toString();
+    try (JMSContext jms = jms().createContext()) {
+      var submit = jms.createQueue("renqueue.submit");
+      TemporaryQueue replies = jms.createTemporaryQueue();
+      TextMessage good = jms.createTextMessage(chat(unique("tenant over JMS"), "normal"));
+      good.setStringProperty("renqueue_tenant", tenant);
+      good.setJMSReplyTo(replies);
+      TextMessage bad = jms.createTextMessage(chat(unique("bad tenant"), "normal"));
+      bad.setStringProperty("renqueue_tenant", "Not A Tenant");
+      bad.setJMSCorrelationID(badId);
+      jms.createProducer().send(submit, good).send(submit, bad);
+
+      Message reply = jms.createConsumer(replies).receive(60_000);
+      assertThat(reply).isNotNull();
+      assertThat(json(reply.getBody(String.class)).getString("tenant")).isEqualTo(tenant);
+      Message dead = assertDeadLettered(jms, badId, "invalid-request", null);
+      assertThat(dead.getStringProperty("renqueue_rejection_detail")).contains("renqueue_tenant");
+    }
+  }
+
   private static Message assertDeadLettered(
       JMSContext jms, String correlation, String reason, String body) throws Exception {
     try (JMSConsumer dlq =

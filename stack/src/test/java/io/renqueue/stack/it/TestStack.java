@@ -52,6 +52,24 @@ final class TestStack {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** Submits a chat task for a tenant and returns its id. */
+  static String submitAs(String tenant, String prompt, String priority) {
+    Reply r =
+        send(
+            HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks"))
+                .header("Content-Type", "application/json")
+                .header("X-Tenant", tenant)
+                .POST(HttpRequest.BodyPublishers.ofString(chat(prompt, priority))));
+    if (r.status() != 202) {
+      throw new AssertionError("submit answered " + r.status() + ": " + r.body());
+    }
+    return r.json().getString("id");
+  }
+
+  static Reply getAs(String tenant, String path) {
+    return send(HttpRequest.newBuilder(URI.create(API + path)).header("X-Tenant", tenant).GET());
+  }
+
   static Reply get(String urlOrPath) {
     return send(
         HttpRequest.newBuilder(

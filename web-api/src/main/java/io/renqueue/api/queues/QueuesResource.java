@@ -1,18 +1,20 @@
 package io.renqueue.api.queues;
 
+import io.renqueue.api.tenancy.TenantHeader;
 import io.renqueue.scheduling.QueueSummary;
 import io.renqueue.scheduling.QueueView;
-import io.renqueue.tasks.Tenants;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,8 +34,12 @@ public class QueuesResource {
           "Counts from the database (the whole cluster): queued, running, how many waiting tasks"
               + " aging has promoted, and the oldest waiting task's age.")
   @APIResponse(responseCode = "200", description = "One entry per level, most urgent first")
-  public String summary() {
-    QueueSummary summary = queues.summary(Tenants.DEFAULT);
+  public String summary(
+      @Parameter(description = "The tenant whose queue to show; default: default")
+          @HeaderParam(TenantHeader.NAME)
+          String tenantHeader) {
+    String tenant = TenantHeader.resolve(tenantHeader);
+    QueueSummary summary = queues.summary(tenant);
     JsonArrayBuilder levels = Json.createArrayBuilder();
     long queued = 0;
     long running = 0;
@@ -53,6 +59,7 @@ public class QueuesResource {
       running += l.running();
     }
     return Json.createObjectBuilder()
+        .add("tenant", tenant)
         .add("levels", levels)
         .add("queued", queued)
         .add("running", running)

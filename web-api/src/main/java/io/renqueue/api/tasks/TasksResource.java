@@ -2,6 +2,7 @@ package io.renqueue.api.tasks;
 
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
+import io.renqueue.api.tenancy.TenantHeader;
 import io.renqueue.submission.InvalidSubmissionException;
 import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.SubmitResult;
@@ -11,8 +12,8 @@ import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskJson;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskPage;
+import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
-import io.renqueue.tasks.Tenants;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
@@ -49,6 +50,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Tasks")
 public class TasksResource {
 
+  static final String TENANT_DOC =
+      "The tenant to act for (lower-case letters, digits, '.', '_', '-'); default: default";
+
   private final SubmissionParser parser = new SubmissionParser();
 
   @EJB TaskSubmissions submissions;
@@ -80,11 +84,15 @@ public class TasksResource {
       responseCode = "413",
       description = "Body over 1 MiB",
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-  public Response submit(@HeaderParam("Content-Length") Long contentLength, InputStream body)
+  public Response submit(
+      @Parameter(description = TENANT_DOC) @HeaderParam(TenantHeader.NAME) String tenantHeader,
+      @HeaderParam("Content-Length") Long contentLength,
+      InputStream body)
       throws InvalidSubmissionException {
+    String tenant = TenantHeader.resolve(tenantHeader);
     var submission =
         parser.parse(BoundedBody.read(body, contentLength, SubmissionParser.MAX_BODY_BYTES));
-    SubmitResult result = submissions.submit(Tenants.DEFAULT, submission, null);
+    SubmitResult result = submissions.submit(tenant, submission, null);
     URI location =
         uri.getBaseUriBuilder().path("tasks").path(result.task().getId().toString()).build();
     return Response.status(result.created() ? Response.Status.ACCEPTED : Response.Status.OK)
@@ -104,8 +112,17 @@ public class TasksResource {
       responseCode = "404",
       description = "No such task",
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-  public String get(@PathParam("id") String id) {
-    return TaskJson.render(existing(id)).toString();
+  public String get(
+      @Parameter(description = TENANT_DOC) @HeaderParam(TenantHeader.NAME) String tenantHeader,
+      @PathParam("id") String id) {
+    Task task = existing(id, TenantHeader.resolve(tenantHeader));
+    if (task.getState() != TaskState.QUEUED || task.isBlocked()) {
+      return TaskJson.render(task).toString();
+    }
+    return Json.createObjectBuilder(TaskJson.render(task))
+        .add("tasks_ahead", store.tasksAhead(task))
+        .build()
+        .toString();
   }
 
   @GET
@@ -123,6 +140,7 @@ public class TasksResource {
       description = "Invalid query parameters",
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public String list(
+      @Parameter(description = TENANT_DOC) @HeaderParam(TenantHeader.NAME) String tenantHeader,
       @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED or EXPIRED")
           @QueryParam("state")
           String state,
@@ -131,7 +149,9 @@ public class TasksResource {
       @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limit,
       @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor")
           String cursor) {
-    TaskPage page = store.list(ListingQuery.parse(Tenants.DEFAULT, state, priority, limit, cursor));
+    TaskPage page =
+        store.list(
+            ListingQuery.parse(TenantHeader.resolve(tenantHeader), state, priority, limit, cursor));
     JsonArrayBuilder items = Json.createArrayBuilder();
     page.tasks().forEach(t -> items.add(TaskJson.summary(t)));
     JsonObjectBuilder b = Json.createObjectBuilder().add("items", items);
@@ -156,8 +176,10 @@ public class TasksResource {
       responseCode = "409",
       description = "Already running or finished",
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-  public String cancel(@PathParam("id") String id) {
-    CancelOutcome outcome = outcomes.cancel(parseId(id), Tenants.DEFAULT);
+  public String cancel(
+      @Parameter(description = TENANT_DOC) @HeaderParam(TenantHeader.NAME) String tenantHeader,
+      @PathParam("id") String id) {
+    CancelOutcome outcome = outcomes.cancel(parseId(id), TenantHeader.resolve(tenantHeader));
     return switch (outcome.result()) {
       case CANCELLED -> TaskJson.render(outcome.task()).toString();
       case NOT_FOUND -> throw notFound(id);
@@ -172,8 +194,8 @@ public class TasksResource {
     };
   }
 
-  private Task existing(String id) {
-    return store.find(parseId(id), Tenants.DEFAULT).orElseThrow(() -> notFound(id));
+  private Task existing(String id, String tenant) {
+    return store.find(parseId(id), tenant).orElseThrow(() -> notFound(id));
   }
 
   private static UUID parseId(String id) {

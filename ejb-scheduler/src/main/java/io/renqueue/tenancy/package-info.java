@@ -1,0 +1,2 @@
+/** Tenants: registration on first use and fair-share weights from configuration. */
+package io.renqueue.tenancy;

@@ -1,0 +1,2 @@
+/** Which tenant a REST call acts for. */
+package io.renqueue.api.tenancy;
