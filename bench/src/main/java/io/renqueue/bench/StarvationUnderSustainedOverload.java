@@ -137,10 +137,10 @@ final class StarvationUnderSustainedOverload {
         PreparedStatement rows =
             c.prepareStatement(
                 "SELECT b.id, b.created_at, b.started_at, b.state,"
-                    + " (SELECT count(*) FROM task o WHERE o.request_json LIKE ?2 AND o.id <> b.id"
+                    + " (SELECT count(*) FROM task o WHERE o.request_json LIKE ? AND o.id <> b.id"
                     + " AND o.created_at < b.created_at"
-                    + " AND (o.started_at IS NULL OR o.started_at > b.created_at + make_interval(secs => ?3)))"
-                    + " FROM task b WHERE b.request_json LIKE ?1")) {
+                    + " AND (o.started_at IS NULL OR o.started_at > b.created_at + make_interval(secs => ?)))"
+                    + " FROM task b WHERE b.request_json LIKE ?")) {
       live.setString(1, "%" + runId + "%");
       while (true) {
         try (ResultSet rs = live.executeQuery()) {
@@ -154,9 +154,9 @@ final class StarvationUnderSustainedOverload {
         }
         Thread.sleep(1000);
       }
-      rows.setString(1, "%" + runId + " batch %");
-      rows.setString(2, "%" + runId + "%");
-      rows.setDouble(3, (double) climbSeconds);
+      rows.setString(1, "%" + runId + "%");
+      rows.setDouble(2, (double) climbSeconds);
+      rows.setString(3, "%" + runId + " batch %");
       List<BatchTask> batch = new ArrayList<>();
       try (ResultSet rs = rows.executeQuery()) {
         while (rs.next()) {

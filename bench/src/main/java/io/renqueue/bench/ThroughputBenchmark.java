@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Durable submit→complete throughput as a ratio of the raw durable write rate measured in the same
@@ -31,45 +32,67 @@ public final class ThroughputBenchmark {
    */
   public static void main(String[] args) throws Exception {
     BenchConfig config = BenchConfig.fromSystemProperties();
-    StringBuilder report = new StringBuilder();
-    System.setProperty("renqueue.stack.topology", "bench");
-    Stack stack = new Stack();
-    stack.start();
-    try {
-      report.append(measure(config));
-      say("priority under overload: 600 batch, then 60 critical");
-      report.append('\n').append(new PriorityUnderOverload(config).run(600, 60, 100, SIMULATORS));
-      say("fair share: two tenants submitting 10:1");
-      report.append('\n').append(new FairShareUnderFlood(config).run(30, 1000, SIMULATORS));
-    } finally {
-      stack.stop();
+    Set<String> parts =
+        Set.of(
+            System.getProperty("bench.parts", "throughput,overload,fairness,starvation")
+                .split(","));
+    Report report = new Report(Path.of(config.output()));
+    if (parts.contains("throughput") || parts.contains("overload") || parts.contains("fairness")) {
+      System.setProperty("renqueue.stack.topology", "bench");
+      Stack stack = new Stack();
+      stack.start();
+      try {
+        if (parts.contains("throughput")) {
+          report.add(measure(config));
+        }
+        if (parts.contains("overload")) {
+          say("priority under overload: 600 batch, then 60 critical");
+          report.add(new PriorityUnderOverload(config).run(600, 60, 100, SIMULATORS));
+        }
+        if (parts.contains("fairness")) {
+          say("fair share: two tenants submitting 10:1");
+          report.add(new FairShareUnderFlood(config).run(30, 1000, SIMULATORS));
+        }
+      } finally {
+        stack.stop();
+      }
     }
-    System.setProperty("renqueue.stack.topology", "bench-aging");
-    Stack aging = new Stack();
-    aging.start();
-    try {
-      say("starvation: critical at 100% of capacity for 60 s, 20 batch tasks");
-      report
-          .append('\n')
-          .append(
-              new StarvationUnderSustainedOverload(config)
-                  .run(
-                      SLOTS,
-                      500,
-                      Duration.ofSeconds(60),
-                      20,
-                      Topology.BENCH_AGING_STEP_SECONDS,
-                      AGING_CEILING,
-                      Topology.BENCH_AGING_SWEEP_SECONDS,
-                      SIMULATORS));
-    } finally {
-      aging.stop();
+    if (parts.contains("starvation")) {
+      System.setProperty("renqueue.stack.topology", "bench-aging");
+      Stack aging = new Stack();
+      aging.start();
+      try {
+        say("starvation: critical at 100% of capacity for 60 s, 20 batch tasks");
+        report.add(
+            new StarvationUnderSustainedOverload(config)
+                .run(
+                    SLOTS,
+                    500,
+                    Duration.ofSeconds(60),
+                    20,
+                    Topology.BENCH_AGING_STEP_SECONDS,
+                    AGING_CEILING,
+                    Topology.BENCH_AGING_SWEEP_SECONDS,
+                    SIMULATORS));
+      } finally {
+        aging.stop();
+      }
     }
-    System.out.println(report);
-    Path out = Path.of(config.output());
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report);
-    say("written to " + out.toAbsolutePath());
+    say("written to " + report.file().toAbsolutePath());
+  }
+
+  /** The results so far, rewritten after each part so a later failure keeps the earlier ones. */
+  private record Report(Path file, StringBuilder text) {
+    Report(Path file) {
+      this(file, new StringBuilder());
+    }
+
+    void add(String part) throws java.io.IOException {
+      System.out.println(part);
+      text.append(text.isEmpty() ? "" : "\n").append(part);
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, text);
+    }
   }
 
   private static String measure(BenchConfig config) throws Exception {

@@ -1,10 +1,9 @@
 package io.renqueue.recovery;
 
-import io.renqueue.dispatch.ControlMessages;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.scheduling.AgingPolicy;
-import io.renqueue.scheduling.PreemptionPolicy;
+import io.renqueue.scheduling.PreemptionRequests;
 import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskOutcomes;
@@ -27,7 +26,6 @@ import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -49,9 +47,6 @@ public class RecoverySweep {
 
   private static final Logger LOG = Logger.getLogger(RecoverySweep.class.getName());
   private static final int BATCH = 500;
-
-  /** How long a preemption request is awaited before another task is asked instead. */
-  private static final int PREEMPTION_PATIENCE_SECONDS = 30;
 
   @Resource private TimerService timers;
   @EJB private TaskStore store;
@@ -78,10 +73,10 @@ public class RecoverySweep {
 
   @EJB private TaskOutcomes outcomes;
   @Inject private SchedulingSettings settings;
-  @Inject private ControlMessages control;
 
   @EJB private SweepLease lease;
   @EJB private TenantDirectory tenants;
+  @EJB private PreemptionRequests preemption;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "scheduler")
@@ -108,9 +103,15 @@ public class RecoverySweep {
 
   @PreDestroy
   void handOver() {
-    if (leading) {
+    if (!leading) {
+      return;
+    }
+    try {
       lease.release(holder);
       LOG.info(() -> "Released the scheduler sweep lease (" + holder + ")");
+    } catch (RuntimeException e) {
+      // The database may already be gone; the lease then simply expires.
+      LOG.info(() -> "Could not release the sweep lease; it expires by itself: " + e);
     }
   }
 
@@ -143,7 +144,7 @@ public class RecoverySweep {
       LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
     }
     promoteAgedTasks();
-    preemptForStarvingUrgentWork();
+    preemption.requestSlotsForStarvingWork();
     for (Object[] row : store.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
       redispatch(row);
       LOG.warning(
@@ -184,44 +185,6 @@ public class RecoverySweep {
                     + dispatched
                     + " to "
                     + effective);
-      }
-    }
-  }
-
-  /**
-   * Urgent work that has waited past the preemption threshold means every slot is busy; ask the
-   * workers of the cheapest running tasks to give their slots up, one per starving task.
-   */
-  private void preemptForStarvingUrgentWork() {
-    PreemptionPolicy policy = settings.preemption();
-    if (!policy.enabled()) {
-      return;
-    }
-    List<String> levels = policy.preempting().stream().map(Priority::name).toList();
-    long starving = store.countWaitingSince(levels, Instant.now().minus(policy.after()));
-    if (starving == 0) {
-      return;
-    }
-    int needed =
-        policy.slotsToFree(starving, store.countPendingPreemptions(PREEMPTION_PATIENCE_SECONDS));
-    int requested = 0;
-    for (Object[] running : store.preemptionCandidates(PREEMPTION_PATIENCE_SECONDS, BATCH)) {
-      if (requested == needed) {
-        break;
-      }
-      Priority level = Priority.valueOf((String) running[1]);
-      if (policy.mayPreempt(level, ((Number) running[2]).intValue())) {
-        UUID id = (UUID) running[0];
-        store.markPreemptionRequested(id);
-        control.preempt(id, ((Number) running[3]).intValue());
-        requested++;
-        LOG.info(
-            () ->
-                "Asked the worker of task "
-                    + id
-                    + " ("
-                    + level.wireName()
-                    + ") to give its slot to waiting urgent work");
       }
     }
   }

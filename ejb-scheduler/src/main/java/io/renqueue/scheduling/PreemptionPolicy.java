@@ -2,6 +2,7 @@ package io.renqueue.scheduling;
 
 import io.renqueue.tasks.Priority;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -31,6 +32,17 @@ public record PreemptionPolicy(Duration after, Set<Priority> preempting, int max
   /** May a running task of this level, preempted this often already, give up its slot? */
   public boolean mayPreempt(Priority running, int preemptionsSoFar) {
     return enabled() && !preempting.contains(running) && preemptionsSoFar < maxPerTask;
+  }
+
+  /**
+   * When to look for a slot for an urgent task accepted at {@code accepted}: once it has waited
+   * {@code after}, rounded up to {@code granularity} so that a burst of urgent tasks shares one
+   * check. Never before the task has waited {@code after}.
+   */
+  public Instant checkAt(Instant accepted, Duration granularity) {
+    long due = accepted.plus(after).toEpochMilli();
+    long step = Math.max(1, granularity.toMillis());
+    return Instant.ofEpochMilli(Math.floorDiv(due + step - 1, step) * step);
   }
 
   /** How many more slots to free: starving urgent tasks not yet covered by a pending request. */

@@ -2,6 +2,7 @@ package io.renqueue.submission;
 
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.scheduling.PreemptionAlarm;
 import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.ReplyAddress;
@@ -44,6 +45,7 @@ public class TaskSubmissions {
   @Inject private TaskMetrics metrics;
   @Inject private SchedulingSettings settings;
   @EJB private TenantDirectory tenants;
+  @EJB private PreemptionAlarm preemptionAlarm;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
     if (s.idempotencyKey() != null) {
@@ -131,6 +133,9 @@ public class TaskSubmissions {
     }
     if (!task.isBlocked()) {
       dispatcher.dispatch(task.getId(), task.getPriority());
+      if (settings.preemption().preempting().contains(task.getPriority())) {
+        preemptionAlarm.urgentTaskQueued(task.getCreatedAt());
+      }
       return task;
     }
     String reason =

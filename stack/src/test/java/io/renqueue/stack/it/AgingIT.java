@@ -60,6 +60,8 @@ class AgingIT {
       assertThat(t.getInt("dispatch_priority")).isEqualTo(7);
     }
     assertThat(task(aged.toString()).getString("priority")).isEqualTo("batch");
+    assertThat(task(aged.toString()).getString("priority_reason"))
+        .startsWith("aged from batch (0) to 9 after waiting 18");
     assertThat(get(API + "/metrics").body()).contains("renqueue_tasks_aged_total{");
   }
 }

@@ -47,6 +47,8 @@ class DependencyIT {
     String critical = submitDependent(unique("needs the dependency"), "critical", dependency);
     assertThat(task(critical).getBoolean("blocked")).isTrue();
     assertThat(task(dependency).getInt("dispatch_priority")).isEqualTo(9);
+    assertThat(task(dependency).getString("priority_reason"))
+        .contains("inherited priority 9 (critical) from dependent task " + critical);
     healthySimulators();
 
     JsonObject dep = awaitState(dependency, "SUCCEEDED");
@@ -127,6 +129,8 @@ class DependencyIT {
     assertThat(child.status()).isEqualTo(202);
     assertThat(child.json().getString("priority")).isEqualTo("critical");
     assertThat(child.json().getString("parent")).isEqualTo(parent);
+    assertThat(child.json().getString("priority_reason"))
+        .isEqualTo("submitted as batch; runs at critical, the level of its parent " + parent);
     assertThat(awaitState(child.json().getString("id"), "SUCCEEDED", "FAILED").getString("state"))
         .isEqualTo("SUCCEEDED");
 
