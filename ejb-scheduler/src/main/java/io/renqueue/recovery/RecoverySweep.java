@@ -10,7 +10,7 @@ import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Timestamps;
-import io.renqueue.tenancy.TenantDirectory;
+import io.renqueue.tenancy.FairShareCounters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -75,7 +75,7 @@ public class RecoverySweep {
   @Inject private SchedulingSettings settings;
 
   @EJB private SweepLease lease;
-  @EJB private TenantDirectory tenants;
+  @EJB private FairShareCounters fairShare;
   @EJB private PreemptionRequests preemption;
 
   @Inject
@@ -155,7 +155,7 @@ public class RecoverySweep {
                   + redispatchAfterSeconds
                   + " s since its last dispatch; sent a new token");
     }
-    tenants.liftIdleTenants();
+    fairShare.liftIdleTenants();
   }
 
   /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */

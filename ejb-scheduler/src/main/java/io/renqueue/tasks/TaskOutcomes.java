@@ -2,6 +2,7 @@ package io.renqueue.tasks;
 
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.tenancy.FairShareCounters;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -22,17 +23,19 @@ public class TaskOutcomes {
   private static final Logger LOG = Logger.getLogger(TaskOutcomes.class.getName());
 
   @EJB private TaskStore store;
+  @EJB private FairShareCounters counters;
   @EJB private TaskDispatcher dispatcher;
   @Inject private TaskReplies replies;
   @Inject private TaskMetrics metrics;
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean succeed(UUID id, int fence, TaskResult result) {
-    boolean stored = store.markSucceeded(id, fence, result);
+    boolean stored =
+        finishedUnderFence(store.markSucceeded(id, fence, result), id, fence, "Result");
     if (stored) {
-      store.chargeActualUsage(id);
+      counters.chargeActualUsage(id);
     }
-    return finishedUnderFence(stored, id, fence, "Result");
+    return stored;
   }
 
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -73,7 +76,7 @@ public class TaskOutcomes {
     Optional<Object[]> requeued = store.requeuePreempted(id, fence);
     requeued.ifPresent(
         row -> {
-          store.refundEstimate(id);
+          counters.refundEstimate(id);
           Priority priority = Priority.valueOf((String) row[0]);
           dispatcher.dispatch(id, priority, ((Number) row[1]).intValue());
           metrics.preempted(priority);

@@ -1,5 +1,7 @@
 package io.renqueue.tasks;
 
+import io.renqueue.tenancy.FairShareCounters;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -24,6 +26,8 @@ public class TaskStore {
 
   @PersistenceContext(unitName = "renqueue")
   private EntityManager em;
+
+  @EJB private FairShareCounters counters;
 
   public Optional<Task> find(UUID id) {
     return Optional.ofNullable(em.find(Task.class, id));
@@ -81,16 +85,18 @@ public class TaskStore {
    * ({@code FairShare}) — highest dispatch priority, then the tenant with the lowest counter, then
    * the oldest — with a lease measured on the database clock, and its tenant charged the task's
    * estimated tokens. A dispatch token wakes a slot; which task the slot runs is decided here, so
-   * tokens never need to arrive in order. Empty when nothing is waiting (a duplicate or surplus
-   * token).
+   * tokens never need to arrive in order. Slots claiming at the same instant may pick the same
+   * tenant before they see each other's charge; they then take its next tasks (SKIP LOCKED), so the
+   * order is exact up to one task per concurrent slot. Empty when nothing is waiting (a duplicate
+   * or surplus token).
    *
    * @param token the task the dispatch token was sent for
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public Optional<ClaimedTask> claimNext(UUID token, String node, int leaseSeconds) {
     for (int round = 0; ; round++) {
-      Optional<UUID> next = nextWaiting();
-      if (next.isEmpty()) {
+      Optional<Object[]> head = nextTenantAndPriority();
+      if (head.isEmpty()) {
         break;
       }
       if (round == CLAIM_ROUNDS) {
@@ -98,11 +104,13 @@ public class TaskStore {
         // still waiting rather than dropping it.
         throw TaskNotVisibleException.contended(CLAIM_ROUNDS);
       }
-      // Another slot may take the same task first: its UPDATE holds the row until it commits,
-      // ours then finds the task RUNNING and the next round sees that slot's tenant charged.
-      if (claim(next.get(), node, leaseSeconds)) {
-        Task task = em.find(Task.class, next.get());
-        chargeTenant(task.getId(), "t.estimated_tokens");
+      String tenant = (String) head.get()[0];
+      Optional<Object[]> claimed =
+          claimOldest(tenant, ((Number) head.get()[1]).intValue(), node, leaseSeconds);
+      if (claimed.isPresent()) {
+        UUID id = (UUID) claimed.get()[0];
+        Task task = em.find(Task.class, id);
+        counters.charge(tenant, ((Number) claimed.get()[1]).longValue());
         return Optional.of(new ClaimedTask(task, task.getAttempts()));
       }
     }
@@ -114,62 +122,51 @@ public class TaskStore {
     return Optional.empty();
   }
 
-  /** The waiting task that comes first in the fair-share order, without locking it. */
+  /**
+   * (tenant, dispatch priority) of the waiting task that comes first in the fair-share order: the
+   * head of each tenant's queue from the dispatch index, then the order across tenants. No locks.
+   */
   @SuppressWarnings("unchecked")
-  private Optional<UUID> nextWaiting() {
-    List<UUID> head =
+  private Optional<Object[]> nextTenantAndPriority() {
+    List<Object[]> head =
         em.createNativeQuery(
-                "SELECT head.id FROM tenant n CROSS JOIN LATERAL"
-                    + " (SELECT q.id, q.dispatch_priority, q.created_at FROM task q"
+                "SELECT n.id, head.dispatch_priority FROM tenant n CROSS JOIN LATERAL"
+                    + " (SELECT q.dispatch_priority, q.created_at FROM task q"
                     + " WHERE q.tenant_id = n.id AND q.state = 'QUEUED' AND NOT q.blocked"
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
                     + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1) head"
-                    + " ORDER BY head.dispatch_priority DESC, n.virtual_tokens, head.created_at LIMIT 1")
+                    + " ORDER BY head.dispatch_priority DESC, "
+                    + FairShareCounters.counter("n")
+                    + ", head.created_at LIMIT 1")
             .getResultList();
     return head.stream().findFirst();
   }
 
-  private boolean claim(UUID id, String node, int leaseSeconds) {
-    return em.createNativeQuery(
+  /**
+   * Claims the tenant's oldest waiting task at that priority that no other slot is claiming (SKIP
+   * LOCKED: concurrent slots take different tasks instead of queueing on one row). Returns (id,
+   * estimated_tokens), or empty when another slot took the last one.
+   */
+  @SuppressWarnings("unchecked")
+  private Optional<Object[]> claimOldest(
+      String tenant, int dispatchPriority, String node, int leaseSeconds) {
+    List<Object[]> rows =
+        em.createNativeQuery(
                 "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
-                    + " WHERE id = ?3 AND state IN ("
+                    + " WHERE id = (SELECT q.id FROM task q WHERE q.tenant_id = ?3"
+                    + " AND q.dispatch_priority = ?4 AND q.state = 'QUEUED' AND NOT q.blocked"
+                    + " AND (q.expires_at IS NULL OR q.expires_at > now())"
+                    + " ORDER BY q.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                    + " AND state IN ("
                     + sources(TaskState.RUNNING)
-                    + ") AND NOT blocked AND (expires_at IS NULL OR expires_at > now())")
+                    + ") RETURNING id, estimated_tokens")
             .setParameter(1, node)
             .setParameter(2, leaseSeconds)
-            .setParameter(3, id)
-            .executeUpdate()
-        == 1;
-  }
-
-  /**
-   * Adds {@code tokensExpression / weight} (an SQL expression over the task row {@code t}) to the
-   * fair-share counter of the task's tenant.
-   */
-  private void chargeTenant(UUID task, String tokensExpression) {
-    em.createNativeQuery(
-            "UPDATE tenant n SET virtual_tokens = n.virtual_tokens + ("
-                + tokensExpression
-                + ") / n.weight FROM task t WHERE t.id = ?1 AND n.id = t.tenant_id")
-        .setParameter(1, task)
-        .executeUpdate();
-  }
-
-  /**
-   * Replaces the estimate charged at the start with the tokens the task really used: fairness is
-   * measured in what tenants consumed.
-   */
-  public void chargeActualUsage(UUID task) {
-    chargeTenant(
-        task,
-        "CASE WHEN t.prompt_tokens IS NULL THEN 0"
-            + " ELSE t.prompt_tokens + coalesce(t.completion_tokens, 0) - t.estimated_tokens END");
-  }
-
-  /** Returns the estimate charged at the start of an attempt that was preempted. */
-  public void refundEstimate(UUID task) {
-    chargeTenant(task, "-t.estimated_tokens");
+            .setParameter(3, tenant)
+            .setParameter(4, dispatchPriority)
+            .getResultList();
+    return rows.stream().findFirst();
   }
 
   /**

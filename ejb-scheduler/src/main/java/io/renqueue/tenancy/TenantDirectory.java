@@ -24,12 +24,6 @@ public class TenantDirectory {
 
   private static final Logger LOG = Logger.getLogger(TenantDirectory.class.getName());
 
-  /** {@code FairShare.floor} in SQL: where idle and new tenants stand. */
-  private static final String FLOOR =
-      "coalesce((SELECT min(w.virtual_tokens) FROM tenant w WHERE EXISTS (SELECT 1 FROM task q"
-          + " WHERE q.tenant_id = w.id AND q.state = 'QUEUED' AND NOT q.blocked)),"
-          + " (SELECT max(virtual_tokens) FROM tenant), 0)";
-
   /** Tenants known to exist in the database; saves an INSERT per submission. */
   private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
 
@@ -52,7 +46,7 @@ public class TenantDirectory {
     int inserted =
         em.createNativeQuery(
                 "INSERT INTO tenant (id, name, weight, virtual_tokens) SELECT ?1, ?1, ?2, "
-                    + FLOOR
+                    + FairShareCounters.FLOOR
                     + " ON CONFLICT (id) DO NOTHING")
             .setParameter(1, tenant)
             .setParameter(2, settings.tenantWeights().of(tenant))
@@ -77,20 +71,6 @@ public class TenantDirectory {
   }
 
   /**
-   * Lifts every tenant with nothing waiting to the fair-share floor, so a tenant coming back from
-   * idle gets its share and not a burst of banked credit. Run by the sweep; between two sweeps a
-   * returning tenant can be at most one interval's worth of service behind.
-   */
-  public int liftIdleTenants() {
-    return em.createNativeQuery(
-            "UPDATE tenant n SET virtual_tokens = f.floor FROM (SELECT "
-                + FLOOR
-                + " AS floor) f WHERE n.virtual_tokens < f.floor AND NOT EXISTS (SELECT 1 FROM task q"
-                + " WHERE q.tenant_id = n.id AND q.state = 'QUEUED' AND NOT q.blocked)")
-        .executeUpdate();
-  }
-
-  /**
    * Writes the configured weights: listed tenants get theirs (created if new), others the default.
    */
   public void applyWeights() {
@@ -98,7 +78,7 @@ public class TenantDirectory {
     for (Map.Entry<String, Double> e : weights.weights().entrySet()) {
       em.createNativeQuery(
               "INSERT INTO tenant (id, name, weight, virtual_tokens) SELECT ?1, ?1, ?2, "
-                  + FLOOR
+                  + FairShareCounters.FLOOR
                   + " ON CONFLICT (id) DO UPDATE SET weight = EXCLUDED.weight")
           .setParameter(1, e.getKey())
           .setParameter(2, e.getValue())

@@ -55,7 +55,11 @@ class TenancyIT {
         List.of(
             submitAs(calm, unique("calm 0"), "normal"), submitAs(calm, unique("calm 1"), "normal"));
     Instant allQueued = Instant.now();
+    JsonObject lastFlood = getAs(flood, "/api/v1/tasks/" + floodTasks.get(9)).json();
     healthySimulators();
+    assertThat(lastFlood.getInt("tasks_ahead"))
+        .as("the nine older flood tasks wait ahead of it")
+        .isGreaterThanOrEqualTo(9);
     for (String holder : holders) {
       assertThat(Instant.parse(awaitState(holder, "SUCCEEDED", "FAILED").getString("finished_at")))
           .as("slots must stay busy until every task is queued")
@@ -74,6 +78,9 @@ class TenancyIT {
     // First come, first served would start the calm tenant's tasks 11th and 12th; equal shares
     // alternate the two tenants once both are waiting.
     assertThat(firstFour).containsAll(calmTasks);
+    assertThat(get(WORKER + "/metrics").body())
+        .contains("renqueue_queue_wait_seconds")
+        .contains("tenant=\"" + calm + "\"");
   }
 
   private static JsonObject awaitAs(String tenant, String id) {
