@@ -175,6 +175,18 @@ public final class BackendSimulator implements AutoCloseable {
       if (i > 0) {
         sleep(perToken);
       }
+      if (s.cutAfterTokens() > 0 && i == s.cutAfterTokens()) {
+        count("streams_cut");
+        out.flush();
+        ex.close();
+        return;
+      }
+      if (s.hangAfterTokens() > 0 && i == s.hangAfterTokens()) {
+        count("streams_hung");
+        out.flush();
+        hangStreamUntilReleased();
+        return;
+      }
       JsonObjectBuilder delta = Json.createObjectBuilder();
       if (i == 0) {
         delta.add("role", "assistant");
@@ -457,6 +469,13 @@ public final class BackendSimulator implements AutoCloseable {
   /** Holds the request until the simulator closes or hang mode is switched off (no answer). */
   private void hangUntilReleased() {
     while (!closing && settings.get().hang()) {
+      sleep(200);
+    }
+  }
+
+  /** Holds a stream mid-answer until the simulator closes or hang-after-tokens is switched off. */
+  private void hangStreamUntilReleased() {
+    while (!closing && settings.get().hangAfterTokens() > 0) {
       sleep(200);
     }
   }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param requestsPerMinute fixed-window request limit answered with 429; 0 means unlimited
  * @param hang when true, chat calls are accepted and never answered
  * @param modelFirstTokenMs per-model overrides of {@code firstTokenMs}, to make one model slow
+ * @param cutAfterTokens streams end after this many tokens without a finish (0: never)
+ * @param hangAfterTokens streams stop sending after this many tokens and never end (0: never)
  */
 public record SimulatorSettings(
     String name,
@@ -29,10 +31,38 @@ public record SimulatorSettings(
     int requestsPerMinute,
     boolean hang,
     String apiKey,
-    Map<String, Long> modelFirstTokenMs) {
+    Map<String, Long> modelFirstTokenMs,
+    int cutAfterTokens,
+    int hangAfterTokens) {
 
   public SimulatorSettings {
     modelFirstTokenMs = Map.copyOf(modelFirstTokenMs);
+  }
+
+  public SimulatorSettings(
+      String name,
+      List<String> models,
+      long firstTokenMs,
+      double tokensPerSecond,
+      double errorRate,
+      int errorStatus,
+      int requestsPerMinute,
+      boolean hang,
+      String apiKey,
+      Map<String, Long> modelFirstTokenMs) {
+    this(
+        name,
+        models,
+        firstTokenMs,
+        tokensPerSecond,
+        errorRate,
+        errorStatus,
+        requestsPerMinute,
+        hang,
+        apiKey,
+        modelFirstTokenMs,
+        0,
+        0);
   }
 
   /** Delay before the first token for this model. */
@@ -90,7 +120,11 @@ public record SimulatorSettings(
         apiKey,
         patch.containsKey("model_first_token_ms")
             ? perModel(patch.getJsonObject("model_first_token_ms"))
-            : modelFirstTokenMs);
+            : modelFirstTokenMs,
+        patch.containsKey("cut_after_tokens") ? patch.getInt("cut_after_tokens") : cutAfterTokens,
+        patch.containsKey("hang_after_tokens")
+            ? patch.getInt("hang_after_tokens")
+            : hangAfterTokens);
   }
 
   private static Map<String, Long> perModel(JsonObject json) {
@@ -115,6 +149,8 @@ public record SimulatorSettings(
             "model_first_token_ms",
             Json.createObjectBuilder(new java.util.HashMap<String, Object>(modelFirstTokenMs)))
         .add("api_key_required", apiKey != null)
+        .add("cut_after_tokens", cutAfterTokens)
+        .add("hang_after_tokens", hangAfterTokens)
         .build();
   }
 

@@ -32,10 +32,19 @@ public class TaskDispatcher {
 
   /** A token at {@code jmsPriority}, which aging may have raised above the level's own. */
   public void dispatch(UUID taskId, Priority priority, int jmsPriority) {
+    dispatchLater(taskId, priority, jmsPriority, 0);
+  }
+
+  /**
+   * A token the broker holds back for {@code delayMillis} (JMS delivery delay): for a task that may
+   * not be claimed before then.
+   */
+  public void dispatchLater(UUID taskId, Priority priority, int jmsPriority, long delayMillis) {
     try (JMSContext jms = connectionFactory.createContext()) {
       jms.createProducer()
           .setDeliveryMode(DeliveryMode.PERSISTENT)
           .setPriority(jmsPriority)
+          .setDeliveryDelay(Math.max(0, delayMillis))
           .setProperty(PRIORITY_PROPERTY, priority.wireName())
           .send(dispatchQueue, taskId.toString());
     }

@@ -76,6 +76,7 @@ public class TaskSubmissions {
             now);
     task.expireAt(settings.expiry().expiresAt(priority, s.deadline(), s.ttl(), now));
     task.estimateTokens(s.estimatedTokens());
+    task.routeWith(s.routingJson());
     if (s.parent() != null) {
       task.childOf(s.parent());
       if (priority != s.priority()) {

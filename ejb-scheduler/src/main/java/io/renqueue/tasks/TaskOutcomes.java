@@ -8,6 +8,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -89,6 +90,25 @@ public class TaskOutcomes {
                       + ") preempted for more urgent work; queued again");
         });
     return requeued.isPresent();
+  }
+
+  /**
+   * A task no backend can take now goes back to the queue until {@code notBefore}, with a token the
+   * broker delivers then; its wait and the reason are visible on the task. False when the claim was
+   * lost.
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean defer(UUID id, int fence, Instant notBefore, String reason) {
+    Optional<Object[]> deferred = store.defer(id, fence, notBefore, reason);
+    deferred.ifPresent(
+        row -> {
+          counters.refundEstimate(id);
+          long delay = Math.max(0, notBefore.toEpochMilli() - System.currentTimeMillis());
+          dispatcher.dispatchLater(
+              id, Priority.valueOf((String) row[0]), ((Number) row[1]).intValue(), delay);
+          LOG.info(() -> "Task " + id + " waits until " + notBefore + ": " + reason);
+        });
+    return deferred.isPresent();
   }
 
   /** A waiting task whose dependency did not succeed fails, with its own dependents. */

@@ -134,6 +134,7 @@ public class TaskStore {
                     + " (SELECT q.dispatch_priority, q.created_at FROM task q"
                     + " WHERE q.tenant_id = n.id AND q.state = 'QUEUED' AND NOT q.blocked"
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
+                    + " AND (q.not_before IS NULL OR q.not_before <= now())"
                     + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1) head"
                     + " ORDER BY head.dispatch_priority DESC, "
                     + FairShareCounters.counter("n")
@@ -157,6 +158,7 @@ public class TaskStore {
                     + " WHERE id = (SELECT q.id FROM task q WHERE q.tenant_id = ?3"
                     + " AND q.dispatch_priority = ?4 AND q.state = 'QUEUED' AND NOT q.blocked"
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
+                    + " AND (q.not_before IS NULL OR q.not_before <= now())"
                     + " ORDER BY q.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
                     + " AND state IN ("
                     + sources(TaskState.RUNNING)
@@ -190,7 +192,8 @@ public class TaskStore {
     return em.createNativeQuery(
                 "UPDATE task SET state = 'SUCCEEDED', finished_at = now(), lease_expires_at = NULL,"
                     + " backend = ?1, result_text = ?2, finish_reason = ?3, prompt_tokens = ?4,"
-                    + " completion_tokens = ?5, latency_ms = ?6"
+                    + " completion_tokens = ?5, latency_ms = ?6, cost_usd = ?9,"
+                    + " routing_trace = coalesce(?10, routing_trace), not_before = NULL, waiting_reason = NULL"
                     + " WHERE id = ?7 AND attempts = ?8 AND state IN ("
                     + sources(TaskState.SUCCEEDED)
                     + ")")
@@ -202,15 +205,47 @@ public class TaskStore {
             .setParameter(6, r.latencyMs())
             .setParameter(7, id)
             .setParameter(8, fence)
+            .setParameter(9, r.costUsd())
+            .setParameter(10, r.routingTrace())
             .executeUpdate()
         == 1;
+  }
+
+  /** Stores the router's decision on a running task, for {@code GET /tasks/{id}}. */
+  public void recordRouting(UUID id, int fence, String trace) {
+    em.createNativeQuery("UPDATE task SET routing_trace = ?1 WHERE id = ?2 AND attempts = ?3")
+        .setParameter(1, trace)
+        .setParameter(2, id)
+        .setParameter(3, fence)
+        .executeUpdate();
+  }
+
+  /**
+   * RUNNING (under this fence) → QUEUED until {@code notBefore}: no backend could take the task now
+   * (every candidate cooling down or at its limit). Not a failure; its age is kept. Returns
+   * (priority, dispatch_priority) for the delayed token, or empty when the claim was lost.
+   */
+  @SuppressWarnings("unchecked")
+  public Optional<Object[]> defer(UUID id, int fence, Instant notBefore, String reason) {
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
+                    + " deferrals = deferrals + 1, not_before = ?3, waiting_reason = ?4,"
+                    + " dispatched_at = now() WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING'"
+                    + " RETURNING priority, dispatch_priority")
+            .setParameter(1, id)
+            .setParameter(2, fence)
+            .setParameter(3, notBefore)
+            .setParameter(4, reason)
+            .getResultList();
+    return rows.stream().findFirst();
   }
 
   /** RUNNING (under this fence) → FAILED with the reason. False when the claim was lost. */
   public boolean markFailed(UUID id, int fence, String code, String message, String lastBackend) {
     return em.createNativeQuery(
                 "UPDATE task SET state = 'FAILED', finished_at = now(), lease_expires_at = NULL,"
-                    + " error_code = ?1, error_message = ?2, backend = ?3"
+                    + " error_code = ?1, error_message = ?2, backend = ?3, waiting_reason = NULL"
                     + " WHERE id = ?4 AND attempts = ?5 AND state = 'RUNNING'")
             .setParameter(1, code)
             .setParameter(2, message)
@@ -244,7 +279,7 @@ public class TaskStore {
             "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
                 + " dispatched_at = now()"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                + " AND attempts - preemptions < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND attempts - preemptions - deferrals < ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.QUEUED)
                 + ") RETURNING id, priority, dispatch_priority")
@@ -264,7 +299,7 @@ public class TaskStore {
                 + " error_code = 'lease_expired', error_message = 'The worker running attempt '"
                 + " || attempts || ' (' || coalesce(node_id, '?') || ') stopped reporting; no attempts left'"
                 + " WHERE id IN (SELECT id FROM task WHERE state = 'RUNNING' AND lease_expires_at < now()"
-                + " AND attempts - preemptions >= ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND attempts - preemptions - deferrals >= ?1 ORDER BY lease_expires_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
                 + " AND state IN ("
                 + sources(TaskState.FAILED)
                 + ") RETURNING id")
@@ -446,6 +481,7 @@ public class TaskStore {
     return ((Number)
             em.createNativeQuery(
                     "SELECT count(*) FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                        + " AND (not_before IS NULL OR not_before <= now())"
                         + " AND priority IN (:levels) AND created_at < :before")
                 .setParameter("levels", levels)
                 .setParameter("before", acceptedBefore)

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param ttl how long after acceptance the task may wait to start, or null
  * @param dependsOn tasks that must SUCCEED before this one may start; empty for none
  * @param parent the task that creates this one, whose priority it inherits; or null
+ * @param estimatedTokens prompt estimate plus answer budget, for fair share and routing
+ * @param routingJson the task's routing constraints as JSON, or null for the defaults
  */
 public record Submission(
     TaskType type,
@@ -26,4 +28,5 @@ public record Submission(
     Duration ttl,
     List<UUID> dependsOn,
     UUID parent,
-    int estimatedTokens) {}
+    int estimatedTokens,
+    String routingJson) {}

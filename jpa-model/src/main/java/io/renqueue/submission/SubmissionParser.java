@@ -38,7 +38,19 @@ public final class SubmissionParser {
 
   /** Fields that steer Ren-Queue and are not forwarded to the backend. */
   private static final Set<String> CONTROL_FIELDS =
-      Set.of("type", "priority", "idempotency_key", "deadline", "ttl", "depends_on", "parent");
+      Set.of(
+          "type",
+          "priority",
+          "idempotency_key",
+          "deadline",
+          "ttl",
+          "depends_on",
+          "parent",
+          "routing");
+
+  /** Routing policies a task may ask for ({@code routing.policy}). */
+  public static final List<String> ROUTING_POLICIES =
+      List.of("cost", "latency", "quality", "local-only");
 
   /** The most tasks one task may depend on. */
   public static final int MAX_DEPENDENCIES = 100;
@@ -64,6 +76,7 @@ public final class SubmissionParser {
     Duration ttl = parseTtl(json, errors);
     List<UUID> dependsOn = parseDependencies(json, errors);
     UUID parent = parseParent(json, errors);
+    String routing = parseRouting(json, errors);
 
     if (!errors.isEmpty()) {
       throw new InvalidSubmissionException(
@@ -83,7 +96,8 @@ public final class SubmissionParser {
         ttl,
         dependsOn,
         parent,
-        TokenEstimate.of(json));
+        TokenEstimate.of(json),
+        routing);
   }
 
   private static JsonObject readObject(String body) throws InvalidSubmissionException {
@@ -236,6 +250,54 @@ public final class SubmissionParser {
         errors.add(new FieldError(field, "must be between 1 and " + MAX_TOKENS_LIMIT));
       }
     }
+  }
+
+  /**
+   * {@code routing}: {@code policy} (cost, latency, quality, local-only), {@code allow_paid}
+   * (boolean), {@code max_cost_usd} (number ≥ 0), {@code tags} (object of strings). Returned as
+   * compact JSON, or null when absent.
+   */
+  private static String parseRouting(JsonObject json, List<FieldError> errors) {
+    if (!json.containsKey("routing") || json.isNull("routing")) {
+      return null;
+    }
+    if (!(json.get("routing") instanceof JsonObject routing)) {
+      errors.add(new FieldError("routing", "must be an object"));
+      return null;
+    }
+    int before = errors.size();
+    for (String key : routing.keySet()) {
+      switch (key) {
+        case "policy" -> {
+          if (!(routing.get(key) instanceof JsonString p)
+              || !ROUTING_POLICIES.contains(p.getString())) {
+            errors.add(new FieldError("routing.policy", "must be one of " + ROUTING_POLICIES));
+          }
+        }
+        case "allow_paid" -> {
+          JsonValue v = routing.get(key);
+          if (v != JsonValue.TRUE && v != JsonValue.FALSE) {
+            errors.add(new FieldError("routing.allow_paid", "must be true or false"));
+          }
+        }
+        case "max_cost_usd" -> {
+          if (!(routing.get(key) instanceof JsonNumber n) || n.doubleValue() < 0) {
+            errors.add(new FieldError("routing.max_cost_usd", "must be a number ≥ 0"));
+          }
+        }
+        case "tags" -> {
+          if (!(routing.get(key) instanceof JsonObject tags)
+              || !tags.values().stream().allMatch(v -> v instanceof JsonString)) {
+            errors.add(new FieldError("routing.tags", "must be an object of string values"));
+          }
+        }
+        default ->
+            errors.add(
+                new FieldError(
+                    "routing." + key, "unknown; use policy, allow_paid, max_cost_usd or tags"));
+      }
+    }
+    return errors.size() == before ? routing.toString() : null;
   }
 
   private static UUID parseParent(JsonObject json, List<FieldError> errors) {

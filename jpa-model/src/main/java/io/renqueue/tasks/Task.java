@@ -121,6 +121,28 @@ public class Task {
   @Column(name = "estimated_tokens", nullable = false)
   private int estimatedTokens;
 
+  /** The routing constraints the task was submitted with (JSON), or null for the defaults. */
+  @Column(name = "routing_json")
+  private String routingJson;
+
+  /** The router's decision for its last attempt: candidates, scores, reasons (JSON). */
+  @Column(name = "routing_trace")
+  private String routingTrace;
+
+  @Column(name = "cost_usd")
+  private Double costUsd;
+
+  /** Not to be claimed before this: every candidate backend was cooling down. */
+  @Column(name = "not_before")
+  private Instant notBefore;
+
+  @Column(name = "waiting_reason")
+  private String waitingReason;
+
+  /** Times it went back to the queue because no backend could take it; not failures. */
+  @Column(nullable = false)
+  private int deferrals;
+
   /** Why the task runs above the level it was submitted with, if it does. */
   @Column(name = "priority_reason")
   private String priorityReason;
@@ -150,6 +172,34 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public void routeWith(String routing) {
+    this.routingJson = routing;
+  }
+
+  public String getRoutingJson() {
+    return routingJson;
+  }
+
+  public String getRoutingTrace() {
+    return routingTrace;
+  }
+
+  public Double getCostUsd() {
+    return costUsd;
+  }
+
+  public Instant getNotBefore() {
+    return notBefore;
+  }
+
+  public String getWaitingReason() {
+    return waitingReason;
+  }
+
+  public int getDeferrals() {
+    return deferrals;
   }
 
   public void estimateTokens(int tokens) {

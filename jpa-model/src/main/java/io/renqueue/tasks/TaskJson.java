@@ -53,6 +53,16 @@ public final class TaskJson {
     addInstant(b, "started_at", t.getStartedAt());
     addInstant(b, "finished_at", t.getFinishedAt());
     addInstant(b, "expires_at", t.getExpiresAt());
+    if (t.getRoutingJson() != null) {
+      b.add("routing", parse(t.getRoutingJson()));
+    }
+    if (t.getState() == TaskState.QUEUED && t.getWaitingReason() != null) {
+      addInstant(b, "not_before", t.getNotBefore());
+      b.add("waiting_reason", t.getWaitingReason());
+    }
+    if (t.getDeferrals() > 0) {
+      b.add("deferrals", t.getDeferrals());
+    }
     addString(b, "node", t.getNodeId());
     addString(b, "backend", t.getBackend());
     if (full) {
@@ -76,7 +86,13 @@ public final class TaskJson {
       addLong(usage, "prompt_tokens", t.getPromptTokens());
       addLong(usage, "completion_tokens", t.getCompletionTokens());
       addLong(usage, "latency_ms", t.getLatencyMs());
+      if (t.getCostUsd() != null) {
+        usage.add("cost_usd", t.getCostUsd());
+      }
       b.add("usage", usage);
+    }
+    if (full && t.getRoutingTrace() != null) {
+      b.add("routing_trace", parse(t.getRoutingTrace()));
     }
     return b.build();
   }

@@ -7,7 +7,19 @@ public record TaskResult(
     String finishReason,
     Integer promptTokens,
     Integer completionTokens,
-    long latencyMs) {
+    long latencyMs,
+    Double costUsd,
+    String routingTrace) {
+
+  public TaskResult(
+      String backend,
+      String text,
+      String finishReason,
+      Integer promptTokens,
+      Integer completionTokens,
+      long latencyMs) {
+    this(backend, text, finishReason, promptTokens, completionTokens, latencyMs, null, null);
+  }
 
   static final int MAX_FINISH_REASON = 64;
 
@@ -26,6 +38,8 @@ public record TaskResult(
         reason == null ? null : reason.replace("\u0000", ""),
         promptTokens,
         completionTokens,
-        latencyMs);
+        latencyMs,
+        costUsd,
+        routingTrace);
   }
 }

@@ -40,10 +40,11 @@ public final class TokenEstimate {
     return (int) Math.min(Integer.MAX_VALUE, prompt + completionBudget(request));
   }
 
-  private static long completionBudget(JsonObject request) {
+  /** The answer budget: max_completion_tokens, max_tokens, or the default. */
+  public static int completionBudget(JsonObject request) {
     for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
       if (request.get(field) instanceof JsonNumber n && n.isIntegral() && n.longValue() > 0) {
-        return n.longValue();
+        return (int) Math.min(Integer.MAX_VALUE, n.longValue());
       }
     }
     return DEFAULT_COMPLETION_TOKENS;

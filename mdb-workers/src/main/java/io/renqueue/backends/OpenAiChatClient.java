@@ -1,5 +1,6 @@
 package io.renqueue.backends;
 
+import io.renqueue.ratelimit.RateLimitHeaders;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -10,14 +11,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Calls {@code POST {baseUrl}/chat/completions} on any OpenAI-compatible server and turns the
- * answer, or the failure, into Ren-Queue's terms. No retries here: retry policy belongs to the
- * fault-tolerance layer that calls it.
+ * Calls {@code POST {baseUrl}/chat/completions} on any OpenAI-compatible server (vLLM, Ollama,
+ * llama.cpp, TGI, OpenAI and the like) and turns the answer, or the failure, into Ren-Queue's
+ * terms. It always asks for a stream, so that time to first token and generation speed are measured
+ * per call, and assembles it into one answer. One attempt, no retries: retry policy belongs to the
+ * caller. The attempt ends after {@code target.timeout()} in any case, and at once when the calling
+ * thread is interrupted (preemption).
  */
 public class OpenAiChatClient {
 
@@ -31,37 +41,75 @@ public class OpenAiChatClient {
     this.http = http;
   }
 
-  public ChatAnswer complete(BackendConfig backend, String requestJson)
-      throws InterruptedException {
+  public ChatAnswer complete(BackendTarget target, String requestJson) throws InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(trimSlash(backend.baseUrl()) + "/chat/completions"))
-            .timeout(backend.requestTimeout())
+        HttpRequest.newBuilder(URI.create(trimSlash(target.baseUrl()) + "/chat/completions"))
             .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(nonStreaming(requestJson)));
-    if (backend.apiKey() != null && !backend.apiKey().isBlank()) {
-      request.header("Authorization", "Bearer " + backend.apiKey());
+            .header("Accept", "text/event-stream, application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    streaming(requestJson, target.upstreamModel())));
+    if (target.apiKey() != null && !target.apiKey().isBlank()) {
+      request.header("Authorization", "Bearer " + target.apiKey());
     }
     long start = System.nanoTime();
+    ChatStreamReader reader = new ChatStreamReader(start);
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(
+            request.build(),
+            info ->
+                info.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.fromLineSubscriber(
+                        reader, r -> "", StandardCharsets.UTF_8, "\n")
+                    : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8));
+    long timeoutMs = target.timeout().toMillis();
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
+      response = exchange.get(timeoutMs, TimeUnit.MILLISECONDS);
+      if (response.statusCode() == 200) {
+        long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
+        reader.done().get(Math.max(1, left), TimeUnit.MILLISECONDS);
+      }
+    } catch (TimeoutException e) {
+      abort(exchange, reader);
+      throw new RetryableBackendException("no answer within " + timeoutMs + " ms");
+    } catch (InterruptedException e) {
+      abort(exchange, reader);
+      throw e;
+    } catch (ExecutionException e) {
+      abort(exchange, reader);
+      if (e.getCause() instanceof BackendException b) {
+        throw b;
+      }
       throw new RetryableBackendException(
-          "no answer within " + backend.requestTimeout().toMillis() + " ms");
-    } catch (IOException e) {
-      throw new RetryableBackendException(
-          "connection failed (" + e.getClass().getSimpleName() + ")");
+          e.getCause() instanceof IOException
+              ? "connection failed (" + e.getCause().getClass().getSimpleName() + ")"
+              : "call failed (" + e.getCause().getClass().getSimpleName() + ")");
     }
-    long latencyMs = (System.nanoTime() - start) / 1_000_000;
+    var headers = RateLimitHeaders.of(response.headers().map());
     int status = response.statusCode();
+    Instant cooldown = RateLimitHeaders.cooldownUntil(headers, status, Instant.now()).orElse(null);
     if (status != 200) {
       String why = "HTTP " + status + errorMessage(response.body());
       throw FailureClassifier.isRetryable(status)
-          ? new RetryableBackendException(why)
-          : new RejectedByBackendException(why);
+          ? new RetryableBackendException(why, status, cooldown)
+          : new RejectedByBackendException(why, status, cooldown);
     }
-    return parse(backend.name(), response.body(), latencyMs);
+    ChatAnswer a = reader.answer(target.name());
+    return new ChatAnswer(
+        a.backend(),
+        a.text(),
+        a.finishReason(),
+        a.promptTokens(),
+        a.completionTokens(),
+        a.latencyMs(),
+        a.firstTokenMs(),
+        cooldown);
+  }
+
+  private static void abort(CompletableFuture<?> exchange, ChatStreamReader reader) {
+    reader.cancel();
+    exchange.cancel(true);
   }
 
   static ChatAnswer parse(String backend, String body, long latencyMs) {
@@ -87,8 +135,8 @@ public class OpenAiChatClient {
     }
   }
 
-  /** The task API is not streaming; the backend must send one JSON answer. */
-  private static String nonStreaming(String requestJson) {
+  /** The backend request: the client's, streamed with usage, under the backend's model name. */
+  static String streaming(String requestJson, String upstreamModel) {
     try (var reader = Json.createReader(new StringReader(requestJson))) {
       JsonObjectBuilder b = Json.createObjectBuilder();
       for (Map.Entry<String, JsonValue> e : reader.readObject().entrySet()) {
@@ -96,7 +144,13 @@ public class OpenAiChatClient {
           b.add(e.getKey(), e.getValue());
         }
       }
-      return b.add("stream", false).build().toString();
+      if (upstreamModel != null) {
+        b.add("model", upstreamModel);
+      }
+      return b.add("stream", true)
+          .add("stream_options", Json.createObjectBuilder().add("include_usage", true))
+          .build()
+          .toString();
     }
   }
 
@@ -113,5 +167,10 @@ public class OpenAiChatClient {
 
   private static String trimSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** For tests and callers that want the header view. */
+  static Optional<String> header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name);
   }
 }

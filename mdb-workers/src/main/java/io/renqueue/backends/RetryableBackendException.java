@@ -1,11 +1,19 @@
 package io.renqueue.backends;
 
-/** A transient failure (429, 5xx, timeout, connection refused): retry, then fall back. */
+import java.time.Instant;
+
+/**
+ * A transient failure (429, 5xx, timeout, connection refused, a cut stream): retry, then fall back.
+ */
 public class RetryableBackendException extends BackendException {
 
   private static final long serialVersionUID = 1L;
 
   public RetryableBackendException(String message) {
     super(message);
+  }
+
+  public RetryableBackendException(String message, int status, Instant cooldownUntil) {
+    super(message, status, cooldownUntil);
   }
 }

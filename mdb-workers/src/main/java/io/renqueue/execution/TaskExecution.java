@@ -1,14 +1,20 @@
 package io.renqueue.execution;
 
 import io.renqueue.backends.AttemptLog;
-import io.renqueue.backends.BackendCall;
-import io.renqueue.backends.BackendCatalog;
-import io.renqueue.backends.BackendConfig;
 import io.renqueue.backends.BackendException;
+import io.renqueue.backends.BackendHealth;
+import io.renqueue.backends.BackendsBusyException;
 import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
-import io.renqueue.backends.PrimaryBackendCall;
+import io.renqueue.backends.RoutedCall;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.ratelimit.BackendAdmission;
+import io.renqueue.routing.BackendDefinition;
+import io.renqueue.routing.BackendRegistry;
+import io.renqueue.routing.RouteRequest;
+import io.renqueue.routing.Router;
+import io.renqueue.routing.RoutingDecision;
+import io.renqueue.routing.TaskRouting;
 import io.renqueue.tasks.ClaimedTask;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskOutcomes;
@@ -18,12 +24,15 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 /**
  * Runs one dispatched task on this worker: claim it (or do nothing if someone already has), call
@@ -37,8 +46,10 @@ public class TaskExecution {
 
   @EJB TaskStore store;
   @EJB TaskOutcomes outcomes;
-  @Inject BackendCatalog catalog;
-  @Inject PrimaryBackendCall backends;
+  @Inject BackendRegistry registry;
+  @Inject BackendHealth health;
+  @EJB BackendAdmission admission;
+  @Inject RoutedCall backends;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
 
@@ -94,41 +105,62 @@ public class TaskExecution {
 
   private void run(Task task, int fence, RunningTasks.Slot slot) {
     UUID taskId = task.getId();
-    List<BackendConfig> candidates = catalog.candidates(task.getModel());
-    if (candidates.isEmpty()) {
-      outcomes.fail(
-          taskId,
-          fence,
-          "no_backend",
-          "No configured backend serves model '"
-              + task.getModel()
-              + "' (backends: "
-              + catalog.configured().stream().map(BackendConfig::name).toList()
-              + ")",
-          null);
+    RouteRequest request = TaskRouting.requestFor(task);
+    Instant now = Instant.now();
+    RoutingDecision decision =
+        Router.route(
+            request,
+            registry.all(),
+            health.snapshot(registry.all(), admission.cooldowns(), now),
+            now);
+    String trace = TaskRouting.trace(decision);
+    if (decision.candidates().isEmpty()) {
+      noCandidate(task, fence, decision, trace, now);
       return;
     }
-    BackendCall call =
-        new BackendCall(
-            task.getRequestJson(),
-            candidates.get(0),
-            candidates.size() > 1 ? candidates.get(1) : null,
-            new AttemptLog(),
-            slot);
+    Map<String, BackendDefinition> byName = new HashMap<>();
+    registry.all().forEach(b -> byName.put(b.name(), b));
+    AttemptLog log = new AttemptLog();
     ChatAnswer answer;
     try {
-      answer = backends.call(call);
+      answer =
+          backends.call(
+              decision,
+              byName,
+              task.getRequestJson(),
+              request.promptTokens() + request.maxTokens(),
+              log,
+              slot);
     } catch (PreemptedException e) {
       outcomes.requeuePreempted(taskId, fence);
       return;
-    } catch (BackendException e) {
+    } catch (BackendsBusyException e) {
+      store.recordRouting(taskId, fence, trace);
+      outcomes.defer(
+          taskId, fence, e.retryAt(), "every candidate backend is unavailable: " + e.getMessage());
+      return;
+    } catch (BackendException | FaultToleranceException e) {
       if (slot.preempted()) {
         outcomes.requeuePreempted(taskId, fence);
         return;
       }
-      outcomes.fail(taskId, fence, "backends_failed", e.getMessage(), call.log().lastBackend());
+      store.recordRouting(taskId, fence, trace);
+      String why =
+          e instanceof BackendException
+              ? e.getMessage()
+              : log.summary() + (log.summary().isEmpty() ? "" : "; ") + "the chain timed out";
+      outcomes.fail(taskId, fence, "backends_failed", why, log.lastBackend());
       return;
     }
+    BackendDefinition served = byName.get(answer.backend());
+    Double cost =
+        answer.promptTokens() == null
+            ? null
+            : served
+                .price()
+                .cost(
+                    answer.promptTokens(),
+                    answer.completionTokens() == null ? 0 : answer.completionTokens());
     outcomes.succeed(
         taskId,
         fence,
@@ -138,6 +170,35 @@ public class TaskExecution {
             answer.finishReason(),
             answer.promptTokens(),
             answer.completionTokens(),
-            answer.latencyMs()));
+            answer.latencyMs(),
+            cost,
+            trace));
+  }
+
+  /**
+   * No backend may serve the task now. If some only wait for a cooldown or an open circuit, the
+   * task waits for the first of them; otherwise no backend can ever serve it as asked.
+   */
+  private void noCandidate(
+      Task task, int fence, RoutingDecision decision, String trace, Instant now) {
+    String reasons =
+        decision.rejected().stream().map(r -> r.backend() + ": " + r.reason()).toList().toString();
+    boolean circuitOpen =
+        decision.rejected().stream().anyMatch(r -> r.reason().startsWith("circuit open"));
+    Instant retryAt = decision.earliestAvailable().orElse(circuitOpen ? now.plusSeconds(5) : null);
+    store.recordRouting(task.getId(), fence, trace);
+    if (retryAt != null) {
+      outcomes.defer(task.getId(), fence, retryAt, "no backend available now: " + reasons);
+      return;
+    }
+    outcomes.fail(
+        task.getId(),
+        fence,
+        "no_backend",
+        "No configured backend can serve model '"
+            + task.getModel()
+            + "' as asked: "
+            + (registry.all().isEmpty() ? "no backends are configured" : reasons),
+        null);
   }
 }

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +49,9 @@ class OpenAiChatClientTest {
     sim.close();
   }
 
-  private BackendConfig backend(String key) {
-    return new BackendConfig(
-        "sim", "http://127.0.0.1:" + sim.port() + "/v1/", key, Set.of("*"), Duration.ofMillis(800));
+  private BackendTarget backend(String key) {
+    return new BackendTarget(
+        "sim", "http://127.0.0.1:" + sim.port() + "/v1/", key, "sim-small", Duration.ofMillis(800));
   }
 
   @Test
@@ -97,12 +96,70 @@ class OpenAiChatClientTest {
 
   @Test
   void aClosedPortIsARetryableConnectionFailure() {
-    BackendConfig closed =
-        new BackendConfig(
-            "gone", "http://127.0.0.1:1/v1", null, Set.of("*"), Duration.ofSeconds(1));
+    BackendTarget closed =
+        new BackendTarget("gone", "http://127.0.0.1:1/v1", null, "m", Duration.ofSeconds(1));
     assertThatThrownBy(() -> client.complete(closed, REQUEST))
         .isInstanceOf(RetryableBackendException.class)
         .hasMessageContaining("connection failed");
+  }
+
+  @Test
+  void theRequestGoesOutUnderTheBackendsOwnModelName() throws Exception {
+    BackendTarget aliased =
+        new BackendTarget(
+            "sim",
+            "http://127.0.0.1:" + sim.port() + "/v1",
+            "sk-test",
+            "sim-small",
+            Duration.ofSeconds(2));
+    String asAlias = REQUEST.replace("\"sim-small\"", "\"friendly-name\"");
+    assertThat(client.complete(aliased, asAlias).text()).startsWith("[sim-small]");
+  }
+
+  @Test
+  void timeToFirstTokenIsMeasuredApartFromTheWholeAnswer() throws Exception {
+    configure("{\"first_token_ms\":150,\"tokens_per_second\":50}");
+    ChatAnswer a = client.complete(slow(), REQUEST);
+    assertThat(a.firstTokenMs()).isBetween(150L, a.latencyMs());
+    assertThat(a.latencyMs() - a.firstTokenMs()).isGreaterThanOrEqualTo(20L);
+  }
+
+  @Test
+  void aStreamCutBeforeItsEndIsARetryableFailureNeverAnAnswer() throws Exception {
+    configure("{\"cut_after_tokens\":2}");
+    assertThatThrownBy(() -> client.complete(backend("sk-test"), REQUEST))
+        .isInstanceOf(RetryableBackendException.class)
+        .hasMessageContaining("stream ended early");
+  }
+
+  @Test
+  void aBackendThatHangsAfterTheFirstTokenTimesOut() throws Exception {
+    configure("{\"hang_after_tokens\":1}");
+    assertThatThrownBy(() -> client.complete(backend("sk-test"), REQUEST))
+        .isInstanceOf(RetryableBackendException.class)
+        .hasMessageContaining("no answer within 800 ms");
+  }
+
+  @Test
+  void a429CarriesTheCooldownTheBackendAskedFor() throws Exception {
+    configure("{\"requests_per_minute\":1}");
+    client.complete(backend("sk-test"), REQUEST);
+    assertThatThrownBy(() -> client.complete(backend("sk-test"), REQUEST))
+        .isInstanceOfSatisfying(
+            RetryableBackendException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.cooldownUntil()).isAfter(java.time.Instant.now());
+            });
+  }
+
+  private BackendTarget slow() {
+    return new BackendTarget(
+        "sim",
+        "http://127.0.0.1:" + sim.port() + "/v1",
+        "sk-test",
+        "sim-small",
+        Duration.ofSeconds(5));
   }
 
   private void configure(String json) throws Exception {

@@ -69,18 +69,22 @@ public record Topology(
         List.of(
             new Server("it-api", 19080, 19443, true, 0),
             new Server("it-worker", 19081, 19444, false, 2)),
-        // Short timeouts and sweeps so failure paths finish in seconds; breakers that never open,
+        // Short timeouts and sweeps so failure paths finish in seconds; circuits that never open,
         // so the retry counts the tests assert are not cut short by an earlier test's failures.
-        Map.of(
-            "backend.timeout-ms", "1500",
-            "backend.max-retries", "2",
-            "renqueue.worker.lease-seconds", "20",
-            "renqueue.sweep.interval-seconds", "1",
-            "renqueue.preemption.after-seconds", "2",
-            "io.renqueue.backends.PrimaryBackendCall/call/CircuitBreaker/requestVolumeThreshold",
-                "100000",
-            "io.renqueue.backends.FallbackBackendCall/call/CircuitBreaker/requestVolumeThreshold",
-                "100000"));
+        // sim-b is priced, so the cost policy always tries the free sim-a first.
+        Map.ofEntries(
+            Map.entry("backend.timeout-ms", "1500"),
+            Map.entry("backend.max-retries", "2"),
+            Map.entry("renqueue.worker.lease-seconds", "20"),
+            Map.entry("renqueue.sweep.interval-seconds", "1"),
+            Map.entry("renqueue.preemption.after-seconds", "2"),
+            Map.entry("renqueue.circuit.window", "100000"),
+            Map.entry("renqueue.circuit.minimum-calls", "100000"),
+            Map.entry("io.renqueue.backends.RoutedCall/call/Timeout/value", "18000"),
+            Map.entry("renqueue.backend.sim-a.kind", "local"),
+            Map.entry("renqueue.backend.sim-b.kind", "cloud-paid"),
+            Map.entry("renqueue.backend.sim-b.price.input-per-1m", "1"),
+            Map.entry("renqueue.backend.sim-b.price.output-per-1m", "2")));
   }
 
   /**

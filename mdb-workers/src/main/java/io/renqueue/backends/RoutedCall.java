@@ -1,0 +1,192 @@
+package io.renqueue.backends;
+
+import io.renqueue.ratelimit.Admission;
+import io.renqueue.ratelimit.BackendAdmission;
+import io.renqueue.routing.BackendDefinition;
+import io.renqueue.routing.RoutingDecision;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+/**
+ * Runs one task's request down its candidate list. Per backend: admission against the cluster-wide
+ * budgets and cooldowns, its circuit, then up to {@code 1 + max-retries} attempts with exponential
+ * backoff and jitter between them, for retryable failures only (429 and Retry-After move on to the
+ * next backend at once, after recording the cooldown for every server). A 4xx is never retried on
+ * the same backend; the next candidate may accept the request. The whole chain is bounded by
+ * MicroProfile Fault Tolerance's {@code @Timeout}, which must stay below the worker lease ({@code
+ * io.renqueue.backends.RoutedCall/call/Timeout/value}, ms).
+ */
+@ApplicationScoped
+public class RoutedCall {
+
+  private final OpenAiChatClient client = new OpenAiChatClient();
+
+  @Inject BackendHealth health;
+  @EJB BackendAdmission admission;
+
+  @Inject
+  @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+  MetricRegistry metrics;
+
+  /**
+   * @param estimatedTokens charged against tokens-per-minute budgets until the real count is known
+   * @throws BackendsBusyException nothing was sent: every candidate was unavailable for now
+   * @throws BackendsExhaustedException every candidate that was tried failed
+   * @throws PreemptedException the slot was taken back
+   */
+  @Timeout(840_000)
+  public ChatAnswer call(
+      RoutingDecision decision,
+      Map<String, BackendDefinition> backends,
+      String requestJson,
+      int estimatedTokens,
+      AttemptLog log,
+      Preemption preemption) {
+    boolean sent = false;
+    Instant retryAt = null;
+    for (RoutingDecision.Candidate c : decision.candidates()) {
+      BackendDefinition b = backends.get(c.backend());
+      BackendCircuit circuit = health.circuit(b.name());
+      BackendTarget target =
+          new BackendTarget(b.name(), b.baseUrl(), apiKey(b), c.upstreamModel(), b.timeout());
+      for (int attempt = 0; attempt <= b.maxRetries(); attempt++) {
+        if (attempt > 0) {
+          pause(
+              RetryBackoff.DEFAULT.before(attempt, ThreadLocalRandom.current()::nextDouble),
+              preemption,
+              log);
+        }
+        if (!circuit.tryAcquire()) {
+          log.failed(b.name(), "circuit open");
+          retryAt = earliest(retryAt, circuit.openUntil());
+          break;
+        }
+        Admission a = admission.admit(b, estimatedTokens);
+        if (!a.isAdmitted()) {
+          circuit.abandoned();
+          log.failed(b.name(), "not sent: " + a.reason());
+          Instant until = a.retryAt() != null ? a.retryAt() : Instant.now().plusSeconds(1);
+          health.refused(b.name(), until);
+          retryAt = earliest(retryAt, until);
+          break;
+        }
+        sent = true;
+        Outcome outcome = attempt(b, target, requestJson, a, circuit, log, preemption);
+        if (outcome.answer != null) {
+          return outcome.answer;
+        }
+        if (outcome.moveOn) {
+          break;
+        }
+      }
+    }
+    if (!sent && retryAt != null) {
+      throw new BackendsBusyException(log.summary(), retryAt);
+    }
+    throw new BackendsExhaustedException(
+        log.summary().isEmpty() ? "no candidate backend" : log.summary());
+  }
+
+  private record Outcome(ChatAnswer answer, boolean moveOn) {}
+
+  private Outcome attempt(
+      BackendDefinition b,
+      BackendTarget target,
+      String requestJson,
+      Admission a,
+      BackendCircuit circuit,
+      AttemptLog log,
+      Preemption preemption) {
+    long start = System.nanoTime();
+    String outcome = "error";
+    health.started(b.name());
+    try {
+      ChatAnswer answer = client.complete(target, requestJson);
+      outcome = "ok";
+      circuit.success();
+      health
+          .latency(b.name())
+          .record(
+              answer.firstTokenMs(),
+              answer.latencyMs(),
+              answer.completionTokens() == null ? 0 : answer.completionTokens());
+      admission.release(a.callId(), tokens(answer));
+      if (answer.cooldownUntil() != null) {
+        admission.coolDown(b.name(), answer.cooldownUntil(), "rate budget used up");
+      }
+      return new Outcome(answer, false);
+    } catch (RetryableBackendException e) {
+      admission.release(a.callId(), null);
+      log.failed(b.name(), e.getMessage());
+      if (e.status() == 429 || e.cooldownUntil() != null) {
+        circuit.abandoned();
+        Instant until =
+            e.cooldownUntil() != null ? e.cooldownUntil() : Instant.now().plusSeconds(1);
+        admission.coolDown(b.name(), until, "HTTP " + e.status() + " from " + b.name());
+        return new Outcome(null, true);
+      }
+      circuit.failure();
+      return new Outcome(null, false);
+    } catch (RejectedByBackendException e) {
+      admission.release(a.callId(), null);
+      circuit.abandoned();
+      log.failed(b.name(), e.getMessage());
+      return new Outcome(null, true);
+    } catch (InterruptedException e) {
+      admission.release(a.callId(), null);
+      circuit.abandoned();
+      outcome = preemption.preempted() ? "preempted" : "timeout";
+      if (preemption.preempted()) {
+        throw new PreemptedException();
+      }
+      // The fault-tolerance @Timeout of the whole chain interrupted us.
+      Thread.currentThread().interrupt();
+      log.failed(b.name(), "chain timed out");
+      throw new BackendsExhaustedException(log.summary());
+    } finally {
+      health.finished(b.name());
+      metrics
+          .timer("renqueue.backend.call", new Tag("backend", b.name()), new Tag("outcome", outcome))
+          .update(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private static void pause(Duration wait, Preemption preemption, AttemptLog log) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      if (preemption.preempted()) {
+        throw new PreemptedException();
+      }
+      Thread.currentThread().interrupt();
+      throw new BackendsExhaustedException(log.summary() + "; chain timed out");
+    }
+  }
+
+  private static Integer tokens(ChatAnswer a) {
+    if (a.promptTokens() == null) {
+      return null;
+    }
+    return a.promptTokens() + (a.completionTokens() == null ? 0 : a.completionTokens());
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  private static String apiKey(BackendDefinition b) {
+    return b.apiKeyEnv() == null ? null : System.getenv(b.apiKeyEnv());
+  }
+}
