@@ -39,6 +39,10 @@ public final class BackendSimulator implements AutoCloseable {
   private final AtomicReference<SimulatorSettings> settings;
   private final RequestWindow window = new RequestWindow();
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger peakInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, AtomicLong> prompts = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
@@ -85,6 +89,16 @@ public final class BackendSimulator implements AutoCloseable {
   }
 
   private void chat(HttpExchange ex) throws IOException {
+    int now = inFlight.incrementAndGet();
+    peakInFlight.accumulateAndGet(now, Math::max);
+    try {
+      answerChat(ex);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answerChat(HttpExchange ex) throws IOException {
     if (!requirePost(ex) || !authorized(ex)) {
       return;
     }
@@ -307,6 +321,7 @@ public final class BackendSimulator implements AutoCloseable {
     if ("POST".equals(ex.getRequestMethod()) || "DELETE".equals(ex.getRequestMethod())) {
       counters.clear();
       prompts.clear();
+      peakInFlight.set(inFlight.get());
     }
     var b = Json.createObjectBuilder().add("name", settings.get().name());
     Map<String, AtomicLong> snapshot = new HashMap<>(counters);
@@ -317,9 +332,12 @@ public final class BackendSimulator implements AutoCloseable {
             "embeddings",
             "rate_limited",
             "errors_injected",
-            "hung")) {
+            "hung",
+            "streams_cut",
+            "streams_hung")) {
       b.add(key, snapshot.getOrDefault(key, new AtomicLong()).get());
     }
+    b.add("in_flight", inFlight.get()).add("peak_in_flight", peakInFlight.get());
     var p = Json.createObjectBuilder();
     prompts.forEach((k, v) -> p.add(k, v.get()));
     b.add("prompts", p);
@@ -334,6 +352,10 @@ public final class BackendSimulator implements AutoCloseable {
         return;
       }
       SimulatorSettings updated = settings.updateAndGet(s -> s.merge(patch));
+      if (patch.containsKey("requests_per_minute")) {
+        // A new limit starts a new window, as a provider's would for a new key.
+        window.reset();
+      }
       LOG.info(() -> "Simulator settings changed: " + updated);
     }
     json(ex, 200, settings.get().toJson());

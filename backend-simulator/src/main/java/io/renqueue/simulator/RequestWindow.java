@@ -11,6 +11,11 @@ final class RequestWindow {
   private long windowStart;
   private int used;
 
+  synchronized void reset() {
+    windowStart = 0;
+    used = 0;
+  }
+
   synchronized Decision tryAcquire(int limit, long nowMillis) {
     if (nowMillis - windowStart >= 60_000) {
       windowStart = nowMillis;

@@ -9,7 +9,11 @@ public final class Timestamps {
 
   private Timestamps() {}
 
+  /** The instant of a timestamp column value as the driver returns it; null for SQL NULL. */
   public static Instant toInstant(Object timestamp) {
+    if (timestamp == null) {
+      return null;
+    }
     if (timestamp instanceof Instant i) {
       return i;
     }
@@ -19,7 +23,6 @@ public final class Timestamps {
     if (timestamp instanceof Timestamp t) {
       return t.toInstant();
     }
-    throw new IllegalStateException(
-        "Unexpected timestamp type " + (timestamp == null ? "null" : timestamp.getClass()));
+    throw new IllegalStateException("Unexpected timestamp type " + timestamp.getClass());
   }
 }

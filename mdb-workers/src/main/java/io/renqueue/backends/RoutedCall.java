@@ -39,7 +39,8 @@ public class RoutedCall {
 
   /**
    * @param estimatedTokens charged against tokens-per-minute budgets until the real count is known
-   * @throws BackendsBusyException nothing was sent: every candidate was unavailable for now
+   * @throws BackendsBusyException no candidate failed, but each was unavailable for now (limits,
+   *     cooldowns, open circuits, 429)
    * @throws BackendsExhaustedException every candidate that was tried failed
    * @throws PreemptedException the slot was taken back
    */
@@ -51,7 +52,7 @@ public class RoutedCall {
       int estimatedTokens,
       AttemptLog log,
       Preemption preemption) {
-    boolean sent = false;
+    boolean failed = false;
     Instant retryAt = null;
     for (RoutingDecision.Candidate c : decision.candidates()) {
       BackendDefinition b = backends.get(c.backend());
@@ -79,24 +80,33 @@ public class RoutedCall {
           retryAt = earliest(retryAt, until);
           break;
         }
-        sent = true;
         Outcome outcome = attempt(b, target, requestJson, a, circuit, log, preemption);
         if (outcome.answer != null) {
           return outcome.answer;
         }
+        if (outcome.coolingUntil != null) {
+          retryAt = earliest(retryAt, outcome.coolingUntil);
+          break;
+        }
+        failed = true;
         if (outcome.moveOn) {
           break;
         }
       }
     }
-    if (!sent && retryAt != null) {
+    if (!failed && retryAt != null) {
+      // Nothing failed: every candidate refused for now (limits, cooldowns, 429s). Wait.
       throw new BackendsBusyException(log.summary(), retryAt);
     }
     throw new BackendsExhaustedException(
         log.summary().isEmpty() ? "no candidate backend" : log.summary());
   }
 
-  private record Outcome(ChatAnswer answer, boolean moveOn) {}
+  /**
+   * @param coolingUntil the backend answered 429 or asked for a pause: not a failure of the task
+   * @param moveOn the next attempt should go to the next backend
+   */
+  private record Outcome(ChatAnswer answer, boolean moveOn, Instant coolingUntil) {}
 
   private Outcome attempt(
       BackendDefinition b,
@@ -123,7 +133,7 @@ public class RoutedCall {
       if (answer.cooldownUntil() != null) {
         admission.coolDown(b.name(), answer.cooldownUntil(), "rate budget used up");
       }
-      return new Outcome(answer, false);
+      return new Outcome(answer, false, null);
     } catch (RetryableBackendException e) {
       admission.release(a.callId(), null);
       log.failed(b.name(), e.getMessage());
@@ -132,15 +142,15 @@ public class RoutedCall {
         Instant until =
             e.cooldownUntil() != null ? e.cooldownUntil() : Instant.now().plusSeconds(1);
         admission.coolDown(b.name(), until, "HTTP " + e.status() + " from " + b.name());
-        return new Outcome(null, true);
+        return new Outcome(null, true, until);
       }
       circuit.failure();
-      return new Outcome(null, false);
+      return new Outcome(null, false, null);
     } catch (RejectedByBackendException e) {
       admission.release(a.callId(), null);
       circuit.abandoned();
       log.failed(b.name(), e.getMessage());
-      return new Outcome(null, true);
+      return new Outcome(null, true, null);
     } catch (InterruptedException e) {
       admission.release(a.callId(), null);
       circuit.abandoned();

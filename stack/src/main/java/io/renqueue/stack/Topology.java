@@ -65,14 +65,23 @@ public record Topology(
         "test",
         25432,
         61626,
-        List.of(new Simulator("sim-a", 18091, 20), new Simulator("sim-b", 18092, 20)),
+        List.of(
+            new Simulator("sim-a", 18091, 20),
+            new Simulator("sim-b", 18092, 20),
+            new Simulator("sim-c", 18093, 20)),
         List.of(
             new Server("it-api", 19080, 19443, true, 0),
             new Server("it-worker", 19081, 19444, false, 2)),
         // Short timeouts and sweeps so failure paths finish in seconds; circuits that never open,
         // so the retry counts the tests assert are not cut short by an earlier test's failures.
-        // sim-b is priced, so the cost policy always tries the free sim-a first.
+        // sim-b is priced, so the cost policy always tries the free sim-a first; sim-c alone serves
+        // sim-limited, one request at a time, for the rate-limit tests.
         Map.ofEntries(
+            Map.entry("renqueue.backend.sim-a.models", "sim-small,sim-slow,sim-large"),
+            Map.entry("renqueue.backend.sim-b.models", "sim-small,sim-slow,sim-large"),
+            Map.entry("renqueue.backend.sim-c.models", "sim-limited"),
+            Map.entry("renqueue.backend.sim-c.kind", "cloud-free"),
+            Map.entry("renqueue.backend.sim-c.limits.max-concurrency", "1"),
             Map.entry("backend.timeout-ms", "1500"),
             Map.entry("backend.max-retries", "2"),
             Map.entry("renqueue.worker.lease-seconds", "20"),

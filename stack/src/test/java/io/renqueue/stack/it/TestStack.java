@@ -30,6 +30,7 @@ final class TestStack {
   static final String WORKER = "http://127.0.0.1:19081";
   static final String SIM_A = "http://127.0.0.1:18091";
   static final String SIM_B = "http://127.0.0.1:18092";
+  static final String SIM_C = "http://127.0.0.1:18093";
   static final String BROKER_URL = "tcp://127.0.0.1:61626";
   static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:25432/renqueue";
   static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
@@ -97,8 +98,12 @@ final class TestStack {
   }
 
   static String chat(String prompt, String priority) {
+    return chat("sim-small", prompt, priority);
+  }
+
+  static String chat(String model, String prompt, String priority) {
     return Json.createObjectBuilder()
-        .add("model", "sim-small")
+        .add("model", model)
         .add("priority", priority)
         .add(
             "messages",
@@ -147,6 +152,7 @@ final class TestStack {
             + "\"model_first_token_ms\":{}}";
     simulator(SIM_A, normal);
     simulator(SIM_B, normal);
+    simulator(SIM_C, normal);
   }
 
   /**
