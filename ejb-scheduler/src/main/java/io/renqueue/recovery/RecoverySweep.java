@@ -2,6 +2,7 @@ package io.renqueue.recovery;
 
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
+import io.renqueue.ratelimit.BackendAdmission;
 import io.renqueue.scheduling.AgingPolicy;
 import io.renqueue.scheduling.PreemptionRequests;
 import io.renqueue.scheduling.SchedulingSettings;
@@ -77,6 +78,7 @@ public class RecoverySweep {
   @EJB private SweepLease lease;
   @EJB private FairShareCounters fairShare;
   @EJB private PreemptionRequests preemption;
+  @EJB private BackendAdmission admission;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "scheduler")
@@ -156,6 +158,7 @@ public class RecoverySweep {
                   + " s since its last dispatch; sent a new token");
     }
     fairShare.liftIdleTenants();
+    admission.purge();
   }
 
   /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */

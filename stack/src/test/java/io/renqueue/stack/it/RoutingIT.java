@@ -64,6 +64,27 @@ class RoutingIT {
 
   @Test
   @Order(3)
+  void usageShowsTokensAndCostPerBackendAndWhatTheFreeBackendsSaved() {
+    Reply r = get("/api/v1/usage");
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject usage = r.json();
+    assertThat(usage.getJsonObject("totals").getInt("tasks")).isPositive();
+    JsonObject paid =
+        usage.getJsonArray("by_backend").getValuesAs(JsonObject.class).stream()
+            .filter(l -> l.getString("backend").equals("sim-b"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(paid.getJsonNumber("cost_usd").doubleValue()).isPositive();
+    JsonObject savings = usage.getJsonObject("savings");
+    assertThat(savings.getString("reference_backend")).isEqualTo("sim-b");
+    assertThat(savings.getJsonNumber("saved_usd").doubleValue())
+        .as("tasks served by the free sim-a would have cost money on sim-b")
+        .isPositive();
+    assertThat(get("/api/v1/usage?from=yesterday").status()).isEqualTo(400);
+  }
+
+  @Test
+  @Order(4)
   void aLocalOnlyTaskNeverReachesACloudBackend() {
     simulator(SIM_A, "{\"error_rate\":1.0,\"error_status\":503}");
     String body =
@@ -84,7 +105,7 @@ class RoutingIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aConcurrencyLimitHoldsAcrossSlotsAndTheOverflowWaitsInsteadOfFailing() {
     simulator(SIM_C, "{\"first_token_ms\":700}");
     List<String> ids = new ArrayList<>();
