@@ -19,11 +19,6 @@ public class OpenAiError extends WebApplicationException {
     super(message, response(status, type, message, param, code, null));
   }
 
-  public OpenAiError(
-      int status, String type, String message, String code, String taskId, boolean retry) {
-    super(message, response(status, type, message, null, code, taskId, retry));
-  }
-
   static Response response(
       int status, String type, String message, String param, String code, String taskId) {
     return response(status, type, message, param, code, taskId, false);
