@@ -73,7 +73,8 @@ class ObservabilityIT {
   @Test
   void openApiDescribesTheTaskApiAndServesItsUi() {
     String doc = get(API + "/openapi").body();
-    assertThat(doc).contains("/api/v1/tasks", "/api/v1/queues", "TaskRequest", "Problem");
+    assertThat(doc)
+        .contains("/api/v1/tasks", "/api/v1/queues", "/api/v1/usage", "TaskRequest", "Problem");
     assertThat(get(API + "/openapi/ui/").status()).isEqualTo(200);
   }
 
