@@ -48,6 +48,14 @@ public class TaskSubmissions {
   @EJB private PreemptionAlarm preemptionAlarm;
 
   public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo) {
+    return submit(tenant, s, replyTo, null);
+  }
+
+  /**
+   * @param relayKey when a streaming client waits for the answer: the key its text is published
+   *     under on the stream topic as the backend produces it; null otherwise
+   */
+  public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo, String relayKey) {
     if (s.idempotencyKey() != null) {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
@@ -77,6 +85,7 @@ public class TaskSubmissions {
     task.expireAt(settings.expiry().expiresAt(priority, s.deadline(), s.ttl(), now));
     task.estimateTokens(s.estimatedTokens());
     task.routeWith(s.routingJson());
+    task.relayTo(relayKey);
     if (s.parent() != null) {
       task.childOf(s.parent());
       if (priority != s.priority()) {

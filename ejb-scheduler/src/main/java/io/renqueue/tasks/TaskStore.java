@@ -193,7 +193,8 @@ public class TaskStore {
                 "UPDATE task SET state = 'SUCCEEDED', finished_at = now(), lease_expires_at = NULL,"
                     + " backend = ?1, result_text = ?2, finish_reason = ?3, prompt_tokens = ?4,"
                     + " completion_tokens = ?5, latency_ms = ?6, cost_usd = ?9,"
-                    + " routing_trace = coalesce(?10, routing_trace), not_before = NULL, waiting_reason = NULL"
+                    + " routing_trace = coalesce(?10, routing_trace), not_before = NULL, waiting_reason = NULL,"
+                    + " continuation = ?11"
                     + " WHERE id = ?7 AND attempts = ?8 AND state IN ("
                     + sources(TaskState.SUCCEEDED)
                     + ")")
@@ -207,6 +208,7 @@ public class TaskStore {
             .setParameter(8, fence)
             .setParameter(9, r.costUsd())
             .setParameter(10, r.routingTrace())
+            .setParameter(11, r.continuation())
             .executeUpdate()
         == 1;
   }

@@ -139,6 +139,14 @@ public class Task {
   @Column(name = "waiting_reason")
   private String waitingReason;
 
+  /** Set while a streaming client waits: the key its answer text is published under. */
+  @Column(name = "relay_key")
+  private String relayKey;
+
+  /** How the answer was completed on another backend after one broke off mid-stream. */
+  @Column(name = "continuation")
+  private String continuation;
+
   /** Times it went back to the queue because no backend could take it; not failures. */
   @Column(nullable = false)
   private int deferrals;
@@ -172,6 +180,18 @@ public class Task {
     t.dispatchedAt = now;
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  public void relayTo(String key) {
+    this.relayKey = key;
+  }
+
+  public String getRelayKey() {
+    return relayKey;
+  }
+
+  public String getContinuation() {
+    return continuation;
   }
 
   public void routeWith(String routing) {

@@ -91,6 +91,9 @@ public final class TaskJson {
       }
       b.add("usage", usage);
     }
+    if (t.getContinuation() != null) {
+      b.add("continuation", t.getContinuation());
+    }
     if (full && t.getRoutingTrace() != null) {
       b.add("routing_trace", parse(t.getRoutingTrace()));
     }

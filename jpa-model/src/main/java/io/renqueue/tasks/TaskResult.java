@@ -9,7 +9,8 @@ public record TaskResult(
     Integer completionTokens,
     long latencyMs,
     Double costUsd,
-    String routingTrace) {
+    String routingTrace,
+    String continuation) {
 
   public TaskResult(
       String backend,
@@ -18,7 +19,7 @@ public record TaskResult(
       Integer promptTokens,
       Integer completionTokens,
       long latencyMs) {
-    this(backend, text, finishReason, promptTokens, completionTokens, latencyMs, null, null);
+    this(backend, text, finishReason, promptTokens, completionTokens, latencyMs, null, null, null);
   }
 
   static final int MAX_FINISH_REASON = 64;
@@ -40,6 +41,7 @@ public record TaskResult(
         completionTokens,
         latencyMs,
         costUsd,
-        routingTrace);
+        routingTrace,
+        continuation);
   }
 }

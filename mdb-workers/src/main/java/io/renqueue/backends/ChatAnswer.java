@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param firstTokenMs time from sending the request to the first answer token
  * @param cooldownUntil set when the backend said its budget is used up (x-ratelimit-remaining 0)
+ * @param continuation how the text was completed after a backend broke off mid-stream, or null
  */
 public record ChatAnswer(
     String backend,
@@ -16,7 +17,43 @@ public record ChatAnswer(
     Integer completionTokens,
     long latencyMs,
     long firstTokenMs,
-    Instant cooldownUntil) {
+    Instant cooldownUntil,
+    String continuation) {
+
+  public ChatAnswer(
+      String backend,
+      String text,
+      String finishReason,
+      Integer promptTokens,
+      Integer completionTokens,
+      long latencyMs,
+      long firstTokenMs,
+      Instant cooldownUntil) {
+    this(
+        backend,
+        text,
+        finishReason,
+        promptTokens,
+        completionTokens,
+        latencyMs,
+        firstTokenMs,
+        cooldownUntil,
+        null);
+  }
+
+  /** This answer continued {@code prefix}, which another attempt produced before it broke off. */
+  public ChatAnswer continuing(String prefix, String how) {
+    return new ChatAnswer(
+        backend,
+        prefix + text,
+        finishReason,
+        promptTokens,
+        completionTokens,
+        latencyMs,
+        firstTokenMs,
+        cooldownUntil,
+        how);
+  }
 
   public ChatAnswer(
       String backend,

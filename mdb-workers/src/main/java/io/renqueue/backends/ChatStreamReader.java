@@ -22,6 +22,8 @@ final class ChatStreamReader implements Flow.Subscriber<String> {
   private final StringBuilder text = new StringBuilder();
   private final StringBuilder document = new StringBuilder();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final java.util.concurrent.BlockingQueue<String> deltas =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private volatile Flow.Subscription subscription;
   private volatile long firstTokenNanos;
   private String finishReason;
@@ -65,6 +67,25 @@ final class ChatStreamReader implements Flow.Subscriber<String> {
     return done;
   }
 
+  /** Text received since the last call, or empty text after waiting {@code millis} for some. */
+  String nextDeltas(long millis) throws InterruptedException {
+    String first = deltas.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (first == null) {
+      return "";
+    }
+    StringBuilder more = new StringBuilder(first);
+    String next;
+    while ((next = deltas.poll()) != null) {
+      more.append(next);
+    }
+    return more.toString();
+  }
+
+  /** The text received so far, even from a stream that broke off. */
+  synchronized String partialText() {
+    return text.toString();
+  }
+
   void cancel() {
     Flow.Subscription s = subscription;
     if (s != null) {
@@ -72,7 +93,7 @@ final class ChatStreamReader implements Flow.Subscriber<String> {
     }
   }
 
-  private void accept(String line) {
+  private synchronized void accept(String line) {
     if (plainJson || (chunks == 0 && line.startsWith("{"))) {
       plainJson = true;
       document.append(line).append('\n');
@@ -109,6 +130,7 @@ final class ChatStreamReader implements Flow.Subscriber<String> {
           firstTokenNanos = System.nanoTime();
         }
         text.append(content.getString());
+        deltas.add(content.getString());
       }
       JsonValue finish = choice.get("finish_reason");
       if (finish != null && finish.getValueType() == JsonValue.ValueType.STRING) {
@@ -118,7 +140,7 @@ final class ChatStreamReader implements Flow.Subscriber<String> {
   }
 
   /** The answer, once the stream has ended; a cut stream is a retryable failure. */
-  ChatAnswer answer(String backend) {
+  synchronized ChatAnswer answer(String backend) {
     long now = System.nanoTime();
     long latency = (now - startNanos) / 1_000_000;
     if (plainJson) {

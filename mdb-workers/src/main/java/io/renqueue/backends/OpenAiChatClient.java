@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +41,16 @@ public class OpenAiChatClient {
   }
 
   public ChatAnswer complete(BackendTarget target, String requestJson) throws InterruptedException {
+    return complete(target, requestJson, Relay.NONE);
+  }
+
+  /**
+   * As {@link #complete(BackendTarget, String)}, handing the answer text to {@code relay} piece by
+   * piece as it arrives. A failure after some text carries that text ({@link
+   * RetryableBackendException#partialText()}), so another backend can continue from it.
+   */
+  public ChatAnswer complete(BackendTarget target, String requestJson, Relay relay)
+      throws InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(trimSlash(target.baseUrl()) + "/chat/completions"))
             .header("Content-Type", "application/json")
@@ -54,37 +63,57 @@ public class OpenAiChatClient {
     }
     long start = System.nanoTime();
     ChatStreamReader reader = new ChatStreamReader(start);
+    // The exchange future completes with the whole body; the status is known as soon as the
+    // headers arrive, and the text while it streams.
+    CompletableFuture<Integer> arrived = new CompletableFuture<>();
     CompletableFuture<HttpResponse<String>> exchange =
         http.sendAsync(
             request.build(),
-            info ->
-                info.statusCode() == 200
-                    ? HttpResponse.BodySubscribers.fromLineSubscriber(
-                        reader, r -> "", StandardCharsets.UTF_8, "\n")
-                    : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8));
+            info -> {
+              arrived.complete(info.statusCode());
+              return info.statusCode() == 200
+                  ? HttpResponse.BodySubscribers.fromLineSubscriber(
+                      reader, r -> "", StandardCharsets.UTF_8, "\n")
+                  : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            });
+    exchange.whenComplete(
+        (r, failure) -> {
+          if (failure != null) {
+            arrived.completeExceptionally(failure);
+          }
+        });
     long timeoutMs = target.timeout().toMillis();
     HttpResponse<String> response;
     try {
-      response = exchange.get(timeoutMs, TimeUnit.MILLISECONDS);
+      if (arrived.get(timeoutMs, TimeUnit.MILLISECONDS) == 200 && relay.active()) {
+        relayUntilDone(reader, relay, start, timeoutMs);
+      }
+      response = exchange.get(Math.max(1, timeoutMs - elapsed(start)), TimeUnit.MILLISECONDS);
       if (response.statusCode() == 200) {
-        long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
-        reader.done().get(Math.max(1, left), TimeUnit.MILLISECONDS);
+        reader.done().get(Math.max(1, timeoutMs - elapsed(start)), TimeUnit.MILLISECONDS);
       }
     } catch (TimeoutException e) {
       abort(exchange, reader);
-      throw new RetryableBackendException("no answer within " + timeoutMs + " ms");
+      flush(reader, relay);
+      throw new RetryableBackendException("no answer within " + timeoutMs + " ms")
+          .withPartialText(reader.partialText());
     } catch (InterruptedException e) {
       abort(exchange, reader);
       throw e;
     } catch (ExecutionException e) {
       abort(exchange, reader);
+      flush(reader, relay);
+      if (e.getCause() instanceof RetryableBackendException r) {
+        throw r.withPartialText(reader.partialText());
+      }
       if (e.getCause() instanceof BackendException b) {
         throw b;
       }
       throw new RetryableBackendException(
-          e.getCause() instanceof IOException
-              ? "connection failed (" + e.getCause().getClass().getSimpleName() + ")"
-              : "call failed (" + e.getCause().getClass().getSimpleName() + ")");
+              e.getCause() instanceof IOException
+                  ? "connection failed (" + e.getCause().getClass().getSimpleName() + ")"
+                  : "call failed (" + e.getCause().getClass().getSimpleName() + ")")
+          .withPartialText(reader.partialText());
     }
     var headers = RateLimitHeaders.of(response.headers().map());
     int status = response.statusCode();
@@ -95,7 +124,13 @@ public class OpenAiChatClient {
           ? new RetryableBackendException(why, status, cooldown)
           : new RejectedByBackendException(why, status, cooldown);
     }
-    ChatAnswer a = reader.answer(target.name());
+    ChatAnswer a;
+    try {
+      a = reader.answer(target.name());
+    } catch (RetryableBackendException e) {
+      flush(reader, relay);
+      throw e.withPartialText(reader.partialText());
+    }
     return new ChatAnswer(
         a.backend(),
         a.text(),
@@ -105,6 +140,42 @@ public class OpenAiChatClient {
         a.latencyMs(),
         a.firstTokenMs(),
         cooldown);
+  }
+
+  private static long elapsed(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  /** Hands text to the relay as it arrives, on the calling (container) thread, until the end. */
+  private static void relayUntilDone(
+      ChatStreamReader reader, Relay relay, long start, long timeoutMs)
+      throws InterruptedException, TimeoutException {
+    while (!reader.done().isDone()) {
+      long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      String text = reader.nextDeltas(Math.min(left, 100));
+      if (!text.isEmpty()) {
+        relay.text(text);
+      }
+    }
+    String rest = reader.nextDeltas(0);
+    if (!rest.isEmpty()) {
+      relay.text(rest);
+    }
+  }
+
+  /**
+   * Whatever text arrived before a failure reaches the client too: it is the continuation's prefix.
+   */
+  private static void flush(ChatStreamReader reader, Relay relay) throws InterruptedException {
+    if (relay.active()) {
+      String rest = reader.nextDeltas(0);
+      if (!rest.isEmpty()) {
+        relay.text(rest);
+      }
+    }
   }
 
   private static void abort(CompletableFuture<?> exchange, ChatStreamReader reader) {
@@ -167,10 +238,5 @@ public class OpenAiChatClient {
 
   private static String trimSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-  }
-
-  /** For tests and callers that want the header view. */
-  static Optional<String> header(HttpResponse<?> r, String name) {
-    return r.headers().firstValue(name);
   }
 }

@@ -16,4 +16,16 @@ public class RetryableBackendException extends BackendException {
   public RetryableBackendException(String message, int status, Instant cooldownUntil) {
     super(message, status, cooldownUntil);
   }
+
+  private String partialText = "";
+
+  /** The answer text the backend had streamed before it failed ("" for none). */
+  public String partialText() {
+    return partialText;
+  }
+
+  RetryableBackendException withPartialText(String text) {
+    this.partialText = text == null ? "" : text;
+    return this;
+  }
 }

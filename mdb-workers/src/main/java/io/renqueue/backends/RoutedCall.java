@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -51,9 +53,14 @@ public class RoutedCall {
       String requestJson,
       int estimatedTokens,
       AttemptLog log,
-      Preemption preemption) {
+      Preemption preemption,
+      Relay relay) {
     boolean failed = false;
     Instant retryAt = null;
+    // Text a streaming client already has from attempts that broke off; the next attempt
+    // continues it rather than starting over.
+    StringBuilder relayed = new StringBuilder();
+    List<String> brokenOff = new ArrayList<>();
     for (RoutingDecision.Candidate c : decision.candidates()) {
       BackendDefinition b = backends.get(c.backend());
       BackendCircuit circuit = health.circuit(b.name());
@@ -80,9 +87,18 @@ public class RoutedCall {
           retryAt = earliest(retryAt, until);
           break;
         }
-        Outcome outcome = attempt(b, target, requestJson, a, circuit, log, preemption);
+        String request =
+            relayed.isEmpty() ? requestJson : Continuation.request(requestJson, relayed.toString());
+        Outcome outcome = attempt(b, target, request, a, circuit, log, preemption, relay);
         if (outcome.answer != null) {
-          return outcome.answer;
+          return relayed.isEmpty()
+              ? outcome.answer
+              : outcome.answer.continuing(
+                  relayed.toString(), String.join("; ", brokenOff) + "; continued on " + b.name());
+        }
+        if (!outcome.partialText.isEmpty()) {
+          relayed.append(outcome.partialText);
+          brokenOff.add(b.name() + " broke off after " + relayed.length() + " characters");
         }
         if (outcome.coolingUntil != null) {
           retryAt = earliest(retryAt, outcome.coolingUntil);
@@ -106,7 +122,12 @@ public class RoutedCall {
    * @param coolingUntil the backend answered 429 or asked for a pause: not a failure of the task
    * @param moveOn the next attempt should go to the next backend
    */
-  private record Outcome(ChatAnswer answer, boolean moveOn, Instant coolingUntil) {}
+  private record Outcome(
+      ChatAnswer answer, boolean moveOn, Instant coolingUntil, String partialText) {
+    Outcome(ChatAnswer answer, boolean moveOn, Instant coolingUntil) {
+      this(answer, moveOn, coolingUntil, "");
+    }
+  }
 
   private Outcome attempt(
       BackendDefinition b,
@@ -115,12 +136,13 @@ public class RoutedCall {
       Admission a,
       BackendCircuit circuit,
       AttemptLog log,
-      Preemption preemption) {
+      Preemption preemption,
+      Relay relay) {
     long start = System.nanoTime();
     String outcome = "error";
     health.started(b.name());
     try {
-      ChatAnswer answer = client.complete(target, requestJson);
+      ChatAnswer answer = client.complete(target, requestJson, relay);
       outcome = "ok";
       circuit.success();
       health
@@ -145,7 +167,7 @@ public class RoutedCall {
         return new Outcome(null, true, until);
       }
       circuit.failure();
-      return new Outcome(null, false, null);
+      return new Outcome(null, false, null, relay.active() ? e.partialText() : "");
     } catch (RejectedByBackendException e) {
       admission.release(a.callId(), null);
       circuit.abandoned();

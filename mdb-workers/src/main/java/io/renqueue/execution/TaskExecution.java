@@ -6,7 +6,9 @@ import io.renqueue.backends.BackendHealth;
 import io.renqueue.backends.BackendsBusyException;
 import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
+import io.renqueue.backends.Relay;
 import io.renqueue.backends.RoutedCall;
+import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
 import io.renqueue.routing.BackendDefinition;
@@ -50,6 +52,7 @@ public class TaskExecution {
   @Inject BackendHealth health;
   @EJB BackendAdmission admission;
   @Inject RoutedCall backends;
+  @EJB AnswerStream answerStream;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
 
@@ -82,6 +85,7 @@ public class TaskExecution {
     RunningTasks.Slot slot = running.enter(taskId, fence);
     try {
       run(task, fence, slot);
+      endRelay(task);
     } catch (RuntimeException e) {
       if (slot.preempted()) {
         outcomes.requeuePreempted(taskId, fence);
@@ -103,6 +107,18 @@ public class TaskExecution {
     }
   }
 
+  /** Tells a streaming client's server that this attempt is over: the database has the rest. */
+  private void endRelay(Task task) {
+    if (task.getRelayKey() != null) {
+      try {
+        answerStream.publish(task.getRelayKey(), AnswerStream.END, "");
+      } catch (RuntimeException e) {
+        // The client's server also checks the task itself; losing this only delays it.
+        LOG.warning(() -> "Task " + task.getId() + ": end of stream not published: " + e);
+      }
+    }
+  }
+
   private void run(Task task, int fence, RunningTasks.Slot slot) {
     UUID taskId = task.getId();
     RouteRequest request = TaskRouting.requestFor(task);
@@ -121,6 +137,10 @@ public class TaskExecution {
     Map<String, BackendDefinition> byName = new HashMap<>();
     registry.all().forEach(b -> byName.put(b.name(), b));
     AttemptLog log = new AttemptLog();
+    Relay relay =
+        task.getRelayKey() == null
+            ? Relay.NONE
+            : text -> answerStream.publish(task.getRelayKey(), AnswerStream.DELTA, text);
     ChatAnswer answer;
     try {
       answer =
@@ -130,7 +150,8 @@ public class TaskExecution {
               task.getRequestJson(),
               request.promptTokens() + request.maxTokens(),
               log,
-              slot);
+              slot,
+              relay);
     } catch (PreemptedException e) {
       outcomes.requeuePreempted(taskId, fence);
       return;
@@ -172,7 +193,8 @@ public class TaskExecution {
             answer.completionTokens(),
             answer.latencyMs(),
             cost,
-            trace));
+            trace,
+            answer.continuation()));
   }
 
   /**

@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +72,70 @@ class OpenAiCompatibilityIT {
               chunk -> chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
     }
     assertThat(text.toString()).startsWith("[sim-small] " + prompt);
+  }
+
+  @Test
+  void aStreamCutMidAnswerIsContinuedOnAnotherAttemptAndTheClientGetsOneContinuousAnswer() {
+    simulator(SIM_A, "{\"cut_after_tokens\":3}");
+    String prompt = unique("cut me");
+    String[] id = new String[1];
+    String received = streamed(prompt, id);
+
+    JsonObject task = awaitState(id[0], "SUCCEEDED", "FAILED");
+    assertThat(task.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(received).isEqualTo(task.getJsonObject("result").getString("text"));
+    assertThat(received).startsWith("[sim-small] " + prompt.split(" ")[0]);
+    assertThat(task.getString("continuation")).contains("sim-a broke off after", "continued on");
+    assertThat(simulatorStats(SIM_A).getInt("streams_cut")).isPositive();
+  }
+
+  @Test
+  void aBackendThatHangsAfterTheFirstTokenTimesOutAndTheNextOneFinishesTheAnswer() {
+    simulator(SIM_A, "{\"hang_after_tokens\":1}");
+    String[] id = new String[1];
+    String received = streamed(unique("hang after one"), id);
+
+    JsonObject task = awaitState(id[0], "SUCCEEDED", "FAILED");
+    assertThat(task.getString("backend")).isEqualTo("sim-b");
+    assertThat(received).isEqualTo(task.getJsonObject("result").getString("text"));
+    assertThat(task.getString("continuation")).contains("continued on sim-b");
+    assertThat(simulatorStats(SIM_A).getInt("streams_hung")).isEqualTo(3);
+  }
+
+  @Test
+  void tokensReachTheClientWhileTheBackendIsStillGenerating() {
+    simulator(SIM_A, "{\"tokens_per_second\":5}");
+    String[] stateAtFirstText = new String[1];
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(ask(unique("slowly")))) {
+      stream.stream()
+          .forEach(
+              chunk -> {
+                boolean hasText =
+                    chunk.choices().stream()
+                        .anyMatch(ch -> ch.delta().content().filter(t -> !t.isEmpty()).isPresent());
+                if (hasText && stateAtFirstText[0] == null) {
+                  String id = chunk.id().substring("chatcmpl-".length());
+                  stateAtFirstText[0] = task(id).getString("state");
+                }
+              });
+    }
+    assertThat(stateAtFirstText[0]).isEqualTo("RUNNING");
+  }
+
+  /** The text of a streamed completion, and the task behind it (from the chunk ids). */
+  private String streamed(String prompt, String[] taskId) {
+    StringBuilder text = new StringBuilder();
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(ask(prompt))) {
+      stream.stream()
+          .forEach(
+              chunk -> {
+                taskId[0] = chunk.id().substring("chatcmpl-".length());
+                chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
+              });
+    }
+    return text.toString();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.renqueue.api.openai;
 
+import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.submission.FieldError;
 import io.renqueue.submission.InvalidDependenciesException;
 import io.renqueue.submission.InvalidSubmissionException;
@@ -8,11 +9,19 @@ import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.SubmitResult;
 import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Tenants;
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Topic;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -32,11 +41,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -45,8 +51,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * when the task ends, with its id in {@value #TASK_ID_HEADER}. Priority comes from the body's
  * {@code priority} field or the {@code X-Priority} header; the tenant from {@code X-Tenant}.
  *
- * <p>With {@code stream: true} the answer is sent as server-sent events in the OpenAI chunk format
- * once the task has ended; tokens are not yet relayed while the backend generates them.
+ * <p>With {@code stream: true} the answer is relayed as server-sent events in the OpenAI chunk
+ * format while the backend generates it: the worker publishes the text on the stream topic under a
+ * key this request listens for, and the stored task has the final word (finish reason, usage, or
+ * the error). If a backend breaks off mid-answer, the next one continues from the text the client
+ * already has, so the client sees one continuous answer.
  */
 @Path("/chat/completions")
 @RequestScoped
@@ -54,12 +63,16 @@ public class ChatCompletionsResource {
 
   public static final String TASK_ID_HEADER = "X-Renqueue-Task-Id";
 
-  private static final Pattern WORDS = Pattern.compile("\\S+\\s*|\\s+");
-
   private final SubmissionParser parser = new SubmissionParser();
 
   @EJB TaskSubmissions submissions;
   @EJB TaskStore store;
+
+  @Resource(lookup = "jms/renqueue/cf")
+  ConnectionFactory connectionFactory;
+
+  @Resource(lookup = "jms/renqueue/stream")
+  Topic streamTopic;
 
   @Inject
   @ConfigProperty(name = "renqueue.openai.wait-seconds", defaultValue = "600")
@@ -95,6 +108,10 @@ public class ChatCompletionsResource {
     } catch (InvalidSubmissionException e) {
       throw invalid(e.getMessage(), e.errors());
     }
+    String model = request.getString("model");
+    if (stream) {
+      return relayed(tenant, submission, model);
+    }
     SubmitResult accepted;
     try {
       accepted = submissions.submit(tenant, submission, null);
@@ -105,16 +122,10 @@ public class ChatCompletionsResource {
     String id = task.getId().toString();
     return switch (task.getState()) {
       case SUCCEEDED ->
-          stream
-              ? Response.ok(sse(task, request.getString("model")))
-                  .type("text/event-stream")
-                  .header("Cache-Control", "no-cache")
-                  .header(TASK_ID_HEADER, id)
-                  .build()
-              : Response.ok(completion(task, request.getString("model")).toString())
-                  .type(MediaType.APPLICATION_JSON_TYPE)
-                  .header(TASK_ID_HEADER, id)
-                  .build();
+          Response.ok(completion(task, model).toString())
+              .type(MediaType.APPLICATION_JSON_TYPE)
+              .header(TASK_ID_HEADER, id)
+              .build();
       case FAILED ->
           OpenAiError.response(
               502, "backend_error", task.getErrorMessage(), null, task.getErrorCode(), id);
@@ -188,51 +199,162 @@ public class ChatCompletionsResource {
     return b.build();
   }
 
-  private static StreamingOutput sse(Task t, String model) {
-    List<String> pieces = new ArrayList<>();
-    Matcher m = WORDS.matcher(t.getResultText() == null ? "" : t.getResultText());
-    while (m.find()) {
-      pieces.add(m.group());
+  /**
+   * Listens for the task's text before submitting it (so no piece can be missed), then streams each
+   * piece as a chunk, and the end as the stored task says.
+   */
+  private Response relayed(String tenant, Submission submission, String model) {
+    String key = UUID.randomUUID().toString();
+    JMSContext jms = connectionFactory.createContext();
+    SubmitResult accepted;
+    JMSConsumer pieces;
+    try {
+      pieces = jms.createConsumer(streamTopic, AnswerStream.KEY + " = '" + key + "'");
+      accepted = submissions.submit(tenant, submission, null, key);
+    } catch (InvalidDependenciesException e) {
+      jms.close();
+      throw invalid(e.getMessage(), e.errors());
+    } catch (RuntimeException e) {
+      jms.close();
+      throw e;
     }
-    String id = "chatcmpl-" + t.getId();
-    long created = t.getFinishedAt().getEpochSecond();
-    return (OutputStream out) -> {
-      event(
-          out,
-          chunk(
-              id,
-              created,
-              model,
-              Json.createObjectBuilder().add("role", "assistant").add("content", ""),
-              null,
-              false,
-              t));
-      for (String piece : pieces) {
+    UUID id = accepted.task().getId();
+    StreamingOutput body =
+        out -> {
+          try (jms) {
+            relay(out, pieces, id, tenant, model);
+          }
+        };
+    return Response.ok(body)
+        .type("text/event-stream")
+        .header("Cache-Control", "no-cache")
+        .header(TASK_ID_HEADER, id.toString())
+        .build();
+  }
+
+  private void relay(OutputStream out, JMSConsumer pieces, UUID id, String tenant, String model)
+      throws IOException {
+    String chunkId = "chatcmpl-" + id;
+    long created = Instant.now().getEpochSecond();
+    event(
+        out,
+        chunk(
+            chunkId,
+            created,
+            model,
+            Json.createObjectBuilder().add("role", "assistant").add("content", ""),
+            null,
+            null));
+    StringBuilder sent = new StringBuilder();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
+    Task task = null;
+    while (task == null) {
+      Message m = pieces.receive(1000);
+      String event = m == null ? null : property(m, AnswerStream.EVENT);
+      if (AnswerStream.DELTA.equals(event)) {
+        String text = body(m);
+        sent.append(text);
         event(
             out,
             chunk(
-                id,
+                chunkId,
                 created,
                 model,
-                Json.createObjectBuilder().add("content", piece),
+                Json.createObjectBuilder().add("content", text),
                 null,
-                false,
-                t));
+                null));
+        continue;
       }
-      event(out, chunk(id, created, model, Json.createObjectBuilder(), finishReason(t), true, t));
-      out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-    };
+      // An attempt ended, or nothing came for a second: the stored task decides.
+      Task t = store.find(id, tenant).orElseThrow();
+      if (t.getState().isTerminal()) {
+        task = t;
+      } else if (Instant.now().isAfter(deadline)) {
+        errorEvent(
+            out,
+            "timeout",
+            "The task did not end within "
+                + waitSeconds
+                + " s; it goes on: GET /api/v1/tasks/"
+                + id,
+            "still_running");
+        return;
+      }
+    }
+    if (task.getState() != TaskState.SUCCEEDED) {
+      errorEvent(
+          out,
+          task.getState() == TaskState.FAILED
+              ? "backend_error"
+              : "task_" + task.getState().wireName(),
+          task.getErrorMessage() == null
+              ? "The task ended " + task.getState()
+              : task.getErrorMessage(),
+          task.getErrorCode());
+      return;
+    }
+    String result = task.getResultText() == null ? "" : task.getResultText();
+    if (!result.startsWith(sent.toString())) {
+      // Another worker ran the task again from the start (its first worker died): the client's
+      // text cannot be spliced with the stored answer.
+      errorEvent(
+          out,
+          "stream_restarted",
+          "The task was run again after its worker was lost; read the stored answer: GET /api/v1/tasks/"
+              + id,
+          "stream_restarted");
+      return;
+    }
+    if (result.length() > sent.length()) {
+      event(
+          out,
+          chunk(
+              chunkId,
+              created,
+              model,
+              Json.createObjectBuilder().add("content", result.substring(sent.length())),
+              null,
+              null));
+    }
+    event(
+        out, chunk(chunkId, created, model, Json.createObjectBuilder(), finishReason(task), task));
+    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
+  private static void errorEvent(OutputStream out, String type, String message, String code)
+      throws IOException {
+    JsonObjectBuilder error = Json.createObjectBuilder().add("message", message).add("type", type);
+    if (code == null) {
+      error.addNull("code");
+    } else {
+      error.add("code", code);
+    }
+    out.write(
+        ("data: " + Json.createObjectBuilder().add("error", error).build() + "\n\n")
+            .getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static String property(Message m, String name) {
+    try {
+      return m.getStringProperty(name);
+    } catch (JMSException e) {
+      return null;
+    }
+  }
+
+  private static String body(Message m) {
+    try {
+      return m.getBody(String.class);
+    } catch (JMSException e) {
+      return "";
+    }
+  }
+
+  /** One chunk; {@code usageOf} non-null on the last one, which carries the usage. */
   private static JsonObject chunk(
-      String id,
-      long created,
-      String model,
-      JsonObjectBuilder delta,
-      String finish,
-      boolean last,
-      Task t) {
+      String id, long created, String model, JsonObjectBuilder delta, String finish, Task usageOf) {
     JsonObjectBuilder choice = Json.createObjectBuilder().add("index", 0).add("delta", delta);
     if (finish == null) {
       choice.addNull("finish_reason");
@@ -246,8 +368,8 @@ public class ChatCompletionsResource {
             .add("created", created)
             .add("model", model)
             .add("choices", Json.createArrayBuilder().add(choice));
-    if (last && t.getPromptTokens() != null) {
-      b.add("usage", usage(t));
+    if (usageOf != null && usageOf.getPromptTokens() != null) {
+      b.add("usage", usage(usageOf));
     }
     return b.build();
   }
