@@ -78,6 +78,24 @@ public final class ThroughputBenchmark {
         aging.stop();
       }
     }
+    if (parts.contains("routing")) {
+      System.setProperty("renqueue.stack.topology", "bench-routing");
+      Stack routing = new Stack();
+      routing.start();
+      try {
+        say("routing: 500 mixed tasks at 15/s over local (2 at once), free (60/min) and paid");
+        report.add(
+            new RoutingUnderLoad(config)
+                .run(
+                    500,
+                    15,
+                    "http://127.0.0.1:28091",
+                    "http://127.0.0.1:28092",
+                    "http://127.0.0.1:28093"));
+      } finally {
+        routing.stop();
+      }
+    }
     say("written to " + report.file().toAbsolutePath());
   }
 

@@ -24,10 +24,12 @@ public final class TaskRouting {
   /** The router's view of a task: model, token estimates, features it uses, its constraints. */
   public static RouteRequest requestFor(Task task) {
     JsonObject request = read(task.getRequestJson());
-    int total = TokenEstimate.of(request);
-    int answer = TokenEstimate.completionBudget(request);
     return new RouteRequest(
-        task.getModel(), Math.max(0, total - answer), answer, features(request), constraints(task));
+        task.getModel(),
+        TokenEstimate.promptOf(request),
+        TokenEstimate.completionBudget(request),
+        features(request),
+        constraints(task));
   }
 
   static Set<Feature> features(JsonObject request) {

@@ -69,9 +69,13 @@ public final class SubmissionParser {
     String model = requiredString(json, "model", MAX_MODEL_LENGTH, errors);
     Priority priority = parsePriority(json, errors);
     String key = optionalString(json, "idempotency_key", MAX_IDEMPOTENCY_KEY_LENGTH, errors);
-    validateMessages(json, errors);
-    validateMaxTokens(json, errors);
-    validateTemperature(json, errors);
+    if (type == TaskType.EMBEDDING) {
+      validateInput(json, errors);
+    } else {
+      validateMessages(json, errors);
+      validateMaxTokens(json, errors);
+      validateTemperature(json, errors);
+    }
     Instant deadline = parseDeadline(json, errors);
     Duration ttl = parseTtl(json, errors);
     List<UUID> dependsOn = parseDependencies(json, errors);
@@ -141,10 +145,13 @@ public final class SubmissionParser {
     }
     TaskType type = TaskType.fromWire(s.getString());
     if (type == null) {
-      errors.add(new FieldError("type", "unknown type '" + s.getString() + "'; use chat"));
+      errors.add(
+          new FieldError("type", "unknown type '" + s.getString() + "'; use chat or embedding"));
     } else if (!type.isSupported()) {
       errors.add(
-          new FieldError("type", "type '" + type.wireName() + "' is not supported yet; use chat"));
+          new FieldError(
+              "type",
+              "type '" + type.wireName() + "' is not supported yet; use chat or embedding"));
     }
     return type;
   }
@@ -236,6 +243,22 @@ public final class SubmissionParser {
           && content.getValueType() != JsonValue.ValueType.ARRAY) {
         errors.add(new FieldError(at + ".content", "must be a string or an array of parts"));
       }
+    }
+  }
+
+  /** An embedding request's {@code input}: a string or a non-empty array of strings. */
+  private static void validateInput(JsonObject json, List<FieldError> errors) {
+    JsonValue input = json.get("input");
+    if (input == null || input.getValueType() == JsonValue.ValueType.NULL) {
+      errors.add(new FieldError("input", "is required for an embedding"));
+    } else if (input instanceof JsonArray items) {
+      if (items.isEmpty()) {
+        errors.add(new FieldError("input", "must contain at least one text"));
+      } else if (!items.stream().allMatch(v -> v instanceof JsonString)) {
+        errors.add(new FieldError("input", "must be a string or an array of strings"));
+      }
+    } else if (!(input instanceof JsonString)) {
+      errors.add(new FieldError("input", "must be a string or an array of strings"));
     }
   }
 

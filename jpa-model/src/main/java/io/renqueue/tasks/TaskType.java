@@ -1,9 +1,9 @@
 package io.renqueue.tasks;
 
-/** The kind of inference work. Only chat runs today; embeddings and RAG are planned. */
+/** The kind of inference work. Chat and embeddings run today; RAG is planned. */
 public enum TaskType {
   CHAT(true),
-  EMBEDDING(false),
+  EMBEDDING(true),
   RAG(false);
 
   private final boolean supported;

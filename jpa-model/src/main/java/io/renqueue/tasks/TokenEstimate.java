@@ -40,8 +40,19 @@ public final class TokenEstimate {
     return (int) Math.min(Integer.MAX_VALUE, prompt + completionBudget(request));
   }
 
-  /** The answer budget: max_completion_tokens, max_tokens, or the default. */
+  /** Tokens of the request itself: the estimate without the answer. */
+  public static int promptOf(JsonObject request) {
+    return of(request) - completionBudget(request);
+  }
+
+  /**
+   * The answer budget: max_completion_tokens, max_tokens, or the default; none for an embedding (a
+   * request with input texts and no messages).
+   */
   public static int completionBudget(JsonObject request) {
+    if (!request.containsKey("messages") && request.containsKey("input")) {
+      return 0;
+    }
     for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
       if (request.get(field) instanceof JsonNumber n && n.isIntegral() && n.longValue() > 0) {
         return (int) Math.min(Integer.MAX_VALUE, n.longValue());

@@ -75,8 +75,19 @@ class SubmissionParserTest {
   void unknownAndNotYetSupportedTypesAreFieldErrors() {
     String msgs = ",\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
     assertFieldErrors("{\"type\":\"video\"" + msgs, "type");
-    InvalidSubmissionException e = assertFieldErrors("{\"type\":\"embedding\"" + msgs, "type");
+    InvalidSubmissionException e = assertFieldErrors("{\"type\":\"rag\"" + msgs, "type");
     assertThat(e.errors().get(0).message()).contains("not supported yet");
+  }
+
+  @Test
+  void anEmbeddingNeedsInputTextsInsteadOfMessages() throws Exception {
+    Submission s =
+        new SubmissionParser()
+            .parse("{\"type\":\"embedding\",\"model\":\"e\",\"input\":[\"a\",\"b\"]}");
+    assertThat(s.type()).isEqualTo(TaskType.EMBEDDING);
+    assertFieldErrors("{\"type\":\"embedding\",\"model\":\"e\"}", "input");
+    assertFieldErrors("{\"type\":\"embedding\",\"model\":\"e\",\"input\":[]}", "input");
+    assertFieldErrors("{\"type\":\"embedding\",\"model\":\"e\",\"input\":[1]}", "input");
   }
 
   @Test

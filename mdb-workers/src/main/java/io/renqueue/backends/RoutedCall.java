@@ -30,7 +30,17 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 @ApplicationScoped
 public class RoutedCall {
 
-  private final OpenAiChatClient client = new OpenAiChatClient();
+  private final OpenAiChatClient chat = new OpenAiChatClient();
+  private final OpenAiEmbeddingsClient embeddings = new OpenAiEmbeddingsClient();
+
+  /** A chat completion, streamed from the backend. */
+  public BackendOperation chat() {
+    return chat::complete;
+  }
+
+  public BackendOperation embeddings() {
+    return embeddings;
+  }
 
   @Inject BackendHealth health;
   @EJB BackendAdmission admission;
@@ -54,7 +64,8 @@ public class RoutedCall {
       int estimatedTokens,
       AttemptLog log,
       Preemption preemption,
-      Relay relay) {
+      Relay relay,
+      BackendOperation operation) {
     boolean failed = false;
     Instant retryAt = null;
     // Text a streaming client already has from attempts that broke off; the next attempt
@@ -89,7 +100,8 @@ public class RoutedCall {
         }
         String request =
             relayed.isEmpty() ? requestJson : Continuation.request(requestJson, relayed.toString());
-        Outcome outcome = attempt(b, target, request, a, circuit, log, preemption, relay);
+        Outcome outcome =
+            attempt(b, target, request, a, circuit, log, preemption, relay, operation);
         if (outcome.answer != null) {
           return relayed.isEmpty()
               ? outcome.answer
@@ -137,12 +149,13 @@ public class RoutedCall {
       BackendCircuit circuit,
       AttemptLog log,
       Preemption preemption,
-      Relay relay) {
+      Relay relay,
+      BackendOperation operation) {
     long start = System.nanoTime();
     String outcome = "error";
     health.started(b.name());
     try {
-      ChatAnswer answer = client.complete(target, requestJson, relay);
+      ChatAnswer answer = operation.perform(target, requestJson, relay);
       outcome = "ok";
       circuit.success();
       health

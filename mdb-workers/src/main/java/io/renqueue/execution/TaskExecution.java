@@ -22,6 +22,7 @@ import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskResult;
 import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.TaskType;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -151,7 +152,8 @@ public class TaskExecution {
               request.promptTokens() + request.maxTokens(),
               log,
               slot,
-              relay);
+              relay,
+              task.getType() == TaskType.EMBEDDING ? backends.embeddings() : backends.chat());
     } catch (PreemptedException e) {
       outcomes.requeuePreempted(taskId, fence);
       return;

@@ -41,9 +41,12 @@ public record Topology(
       case "test" -> test();
       case "bench" -> bench();
       case "bench-aging" -> benchAging();
+      case "bench-routing" -> benchRouting();
       default ->
           throw new IllegalArgumentException(
-              "Unknown topology '" + name + "' (use run, test, bench or bench-aging)");
+              "Unknown topology '"
+                  + name
+                  + "' (use run, test, bench, bench-aging or bench-routing)");
     };
   }
 
@@ -125,6 +128,36 @@ public record Topology(
         Map.of(
             "renqueue.sweep.interval-seconds", String.valueOf(BENCH_AGING_SWEEP_SECONDS),
             "renqueue.aging.step-seconds", String.valueOf(BENCH_AGING_STEP_SECONDS)));
+  }
+
+  /**
+   * The router's acceptance run: one scheduler and two workers (4 slots each), a local backend that
+   * takes 2 requests at once, a free cloud quota of 60 requests a minute, and a paid backend. The
+   * limits are Ren-Queue's own configuration; the benchmark sets the same limits on the simulators,
+   * whose counters then show whether anything got past them.
+   */
+  static Topology benchRouting() {
+    return new Topology(
+        "bench-routing",
+        35432,
+        61636,
+        List.of(
+            new Simulator("local", 28091, 200),
+            new Simulator("free", 28092, 200),
+            new Simulator("paid", 28093, 200)),
+        List.of(
+            new Server("bench-api", 29080, 29443, true, 0),
+            new Server("bench-worker-1", 29081, 29444, false, 4),
+            new Server("bench-worker-2", 29082, 29445, false, 4)),
+        Map.ofEntries(
+            Map.entry("renqueue.sweep.interval-seconds", "2"),
+            Map.entry("renqueue.backend.local.kind", "local"),
+            Map.entry("renqueue.backend.local.limits.max-concurrency", "2"),
+            Map.entry("renqueue.backend.free.kind", "cloud-free"),
+            Map.entry("renqueue.backend.free.limits.requests-per-minute", "60"),
+            Map.entry("renqueue.backend.paid.kind", "cloud-paid"),
+            Map.entry("renqueue.backend.paid.price.input-per-1m", "0.5"),
+            Map.entry("renqueue.backend.paid.price.output-per-1m", "1.5")));
   }
 
   public static final int BENCH_AGING_STEP_SECONDS = 3;

@@ -11,6 +11,8 @@ import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -136,6 +138,22 @@ class OpenAiCompatibilityIT {
               });
     }
     return text.toString();
+  }
+
+  @Test
+  void embeddingsAreTheSameVectorsWhetherTheSdkAsksForBase64OrFloats() {
+    EmbeddingCreateParams.Builder ask =
+        EmbeddingCreateParams.builder().model("sim-small").input(unique("embed me"));
+    CreateEmbeddingResponse base64 = client.embeddings().create(ask.build());
+    CreateEmbeddingResponse floats =
+        client
+            .embeddings()
+            .create(ask.encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build());
+
+    assertThat(base64.data()).hasSize(1);
+    List<Float> vector = base64.data().get(0).embedding();
+    assertThat(vector).isNotEmpty().isEqualTo(floats.data().get(0).embedding());
+    assertThat(base64.usage().promptTokens()).isPositive();
   }
 
   @Test

@@ -153,8 +153,12 @@ public class ChatCompletionsResource {
     };
   }
 
-  /** Polls the task, briefly at first, until it ends or the wait is over. */
   private Task await(UUID id, String tenant) {
+    return await(store, id, tenant, waitSeconds);
+  }
+
+  /** Polls the task, briefly at first, until it ends or the wait is over. */
+  static Task await(TaskStore store, UUID id, String tenant, long waitSeconds) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
     long pause = 2;
     while (true) {
@@ -398,7 +402,7 @@ public class ChatCompletionsResource {
         : "stop";
   }
 
-  private static JsonObject read(InputStream body) {
+  static JsonObject read(InputStream body) {
     byte[] bytes;
     try {
       bytes = body.readNBytes(SubmissionParser.MAX_BODY_BYTES + 1);
@@ -423,7 +427,7 @@ public class ChatCompletionsResource {
     }
   }
 
-  private static OpenAiError invalid(String message, List<FieldError> errors) {
+  static OpenAiError invalid(String message, List<FieldError> errors) {
     String detail =
         errors.isEmpty()
             ? message

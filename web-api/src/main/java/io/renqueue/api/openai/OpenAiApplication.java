@@ -13,6 +13,10 @@ public class OpenAiApplication extends Application {
 
   @Override
   public Set<Class<?>> getClasses() {
-    return Set.of(ChatCompletionsResource.class, ModelsResource.class, OpenAiErrorMapper.class);
+    return Set.of(
+        ChatCompletionsResource.class,
+        EmbeddingsResource.class,
+        ModelsResource.class,
+        OpenAiErrorMapper.class);
   }
 }

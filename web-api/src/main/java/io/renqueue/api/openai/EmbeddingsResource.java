@@ -1,0 +1,151 @@
+package io.renqueue.api.openai;
+
+import io.renqueue.submission.InvalidDependenciesException;
+import io.renqueue.submission.InvalidSubmissionException;
+import io.renqueue.submission.Submission;
+import io.renqueue.submission.SubmissionParser;
+import io.renqueue.submission.TaskSubmissions;
+import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.Tenants;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code POST /v1/embeddings}, synchronous like chat: the request becomes a durable task of type
+ * embedding, routed and retried like any other, and the call returns its vectors. {@code
+ * encoding_format: "base64"} (what the OpenAI SDKs ask for by default) returns each vector as
+ * little-endian float32 bytes in base64.
+ */
+@Path("/embeddings")
+@RequestScoped
+public class EmbeddingsResource {
+
+  private final SubmissionParser parser = new SubmissionParser();
+
+  @EJB TaskSubmissions submissions;
+  @EJB TaskStore store;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.openai.wait-seconds", defaultValue = "600")
+  long waitSeconds;
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response embed(
+      @HeaderParam("X-Tenant") String tenantHeader,
+      @HeaderParam("X-Priority") String priorityHeader,
+      InputStream body) {
+    String tenant =
+        Tenants.resolve(tenantHeader)
+            .orElseThrow(
+                () ->
+                    new OpenAiError(
+                        400,
+                        "invalid_request_error",
+                        "The X-Tenant header is not a valid tenant id: " + Tenants.describeRule(),
+                        null,
+                        null));
+    JsonObject request = ChatCompletionsResource.read(body);
+    boolean base64 =
+        request.get("encoding_format") instanceof JsonString f && f.getString().equals("base64");
+    var b = Json.createObjectBuilder(request).add("type", "embedding").remove("encoding_format");
+    if (priorityHeader != null && !request.containsKey("priority")) {
+      b.add("priority", priorityHeader.trim().toLowerCase(java.util.Locale.ROOT));
+    }
+    Submission submission;
+    Task task;
+    try {
+      submission = parser.parse(b.build().toString());
+      task =
+          ChatCompletionsResource.await(
+              store,
+              submissions.submit(tenant, submission, null).task().getId(),
+              tenant,
+              waitSeconds);
+    } catch (InvalidSubmissionException e) {
+      throw ChatCompletionsResource.invalid(e.getMessage(), e.errors());
+    } catch (InvalidDependenciesException e) {
+      throw ChatCompletionsResource.invalid(e.getMessage(), e.errors());
+    }
+    String id = task.getId().toString();
+    if (!task.getState().isTerminal()) {
+      return OpenAiError.response(
+          504,
+          "timeout",
+          "The task did not end in time; GET /api/v1/tasks/" + id,
+          null,
+          "still_running",
+          id);
+    }
+    if (task.getState() != io.renqueue.tasks.TaskState.SUCCEEDED) {
+      return OpenAiError.response(
+          502,
+          "backend_error",
+          String.valueOf(task.getErrorMessage()),
+          null,
+          task.getErrorCode(),
+          id);
+    }
+    JsonArrayBuilder data = Json.createArrayBuilder();
+    try (var reader = Json.createReader(new StringReader(task.getResultText()))) {
+      for (JsonValue v : reader.readArray()) {
+        JsonObject item = v.asJsonObject();
+        JsonArray vector = item.getJsonArray("embedding");
+        var out =
+            Json.createObjectBuilder()
+                .add("object", "embedding")
+                .add("index", item.getInt("index"));
+        if (base64) {
+          out.add("embedding", base64(vector));
+        } else {
+          out.add("embedding", vector);
+        }
+        data.add(out);
+      }
+    }
+    int prompt = task.getPromptTokens() == null ? 0 : task.getPromptTokens();
+    JsonObject response =
+        Json.createObjectBuilder()
+            .add("object", "list")
+            .add("data", data)
+            .add("model", request.getString("model", ""))
+            .add(
+                "usage",
+                Json.createObjectBuilder().add("prompt_tokens", prompt).add("total_tokens", prompt))
+            .build();
+    return Response.ok(response.toString())
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header(ChatCompletionsResource.TASK_ID_HEADER, id)
+        .build();
+  }
+
+  /** Little-endian float32, the layout the OpenAI SDKs decode. */
+  static String base64(JsonArray vector) {
+    ByteBuffer bytes = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (JsonValue v : vector) {
+      bytes.putFloat((float) ((JsonNumber) v).doubleValue());
+    }
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+}
