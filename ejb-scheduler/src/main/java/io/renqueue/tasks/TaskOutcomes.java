@@ -103,7 +103,9 @@ public class TaskOutcomes {
     deferred.ifPresent(
         row -> {
           counters.refundEstimate(id);
-          long delay = Math.max(0, notBefore.toEpochMilli() - System.currentTimeMillis());
+          // A little late rather than early: a token that arrives before not_before (clocks of the
+          // worker, the broker and the database differ slightly) finds nothing to claim.
+          long delay = Math.max(0, notBefore.toEpochMilli() - System.currentTimeMillis()) + 500;
           dispatcher.dispatchLater(
               id, Priority.valueOf((String) row[0]), ((Number) row[1]).intValue(), delay);
           LOG.info(() -> "Task " + id + " waits until " + notBefore + ": " + reason);

@@ -94,8 +94,9 @@ public class TaskStore {
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public Optional<ClaimedTask> claimNext(UUID token, String node, int leaseSeconds) {
+    StringBuilder exhausted = new StringBuilder();
     for (int round = 0; ; round++) {
-      Optional<Object[]> head = nextTenantAndPriority();
+      Optional<Object[]> head = nextTenantAndPriority(exhausted.toString());
       if (head.isEmpty()) {
         break;
       }
@@ -107,6 +108,11 @@ public class TaskStore {
       String tenant = (String) head.get()[0];
       Optional<Object[]> claimed =
           claimOldest(tenant, ((Number) head.get()[1]).intValue(), node, leaseSeconds);
+      if (claimed.isEmpty()) {
+        // Other slots hold that tenant's waiting tasks at this priority (their claims are not
+        // committed yet, so it still looks first): try the next tenant.
+        exhausted.append(exhausted.isEmpty() ? "" : ",").append(tenant);
+      }
       if (claimed.isPresent()) {
         UUID id = (UUID) claimed.get()[0];
         Task task = em.find(Task.class, id);
@@ -127,7 +133,7 @@ public class TaskStore {
    * head of each tenant's queue from the dispatch index, then the order across tenants. No locks.
    */
   @SuppressWarnings("unchecked")
-  private Optional<Object[]> nextTenantAndPriority() {
+  private Optional<Object[]> nextTenantAndPriority(String skipTenants) {
     List<Object[]> head =
         em.createNativeQuery(
                 "SELECT n.id, head.dispatch_priority FROM tenant n CROSS JOIN LATERAL"
@@ -136,9 +142,11 @@ public class TaskStore {
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
                     + " AND (q.not_before IS NULL OR q.not_before <= now())"
                     + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1) head"
+                    + " WHERE NOT (n.id = ANY (string_to_array(?1, ',')))"
                     + " ORDER BY head.dispatch_priority DESC, "
                     + FairShareCounters.counter("n")
                     + ", head.created_at LIMIT 1")
+            .setParameter(1, skipTenants)
             .getResultList();
     return head.stream().findFirst();
   }
@@ -510,6 +518,7 @@ public class TaskStore {
   public List<Object[]> preemptionCandidates(int seconds, int limit) {
     return em.createNativeQuery(
             "SELECT id, priority, preemptions, attempts FROM task WHERE state = 'RUNNING'"
+                + " AND relay_key IS NULL"
                 + " AND (preempt_requested_at IS NULL OR preempt_requested_at <= now() - make_interval(secs => ?1))"
                 + " ORDER BY dispatch_priority, started_at DESC LIMIT ?2 FOR UPDATE SKIP LOCKED")
         .setParameter(1, seconds)

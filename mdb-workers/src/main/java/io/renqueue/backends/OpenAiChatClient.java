@@ -85,13 +85,20 @@ public class OpenAiChatClient {
     long timeoutMs = target.timeout().toMillis();
     HttpResponse<String> response;
     try {
-      if (arrived.get(timeoutMs, TimeUnit.MILLISECONDS) == 200 && relay.active()) {
-        relayUntilDone(reader, relay, start, timeoutMs);
-      }
-      response = exchange.get(Math.max(1, timeoutMs - elapsed(start)), TimeUnit.MILLISECONDS);
-      if (response.statusCode() == 200) {
+      if (arrived.get(timeoutMs, TimeUnit.MILLISECONDS) == 200) {
+        if (relay.active()) {
+          try {
+            relayUntilDone(reader, relay, start, timeoutMs);
+          } catch (RuntimeException e) {
+            abort(exchange, reader);
+            throw e;
+          }
+        }
+        // The reader ends the stream (also on an error chunk, after which the exchange itself
+        // may never complete).
         reader.done().get(Math.max(1, timeoutMs - elapsed(start)), TimeUnit.MILLISECONDS);
       }
+      response = exchange.get(Math.max(1, timeoutMs - elapsed(start)), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       abort(exchange, reader);
       flush(reader, relay);

@@ -12,9 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls {@code POST {baseUrl}/embeddings} on an OpenAI-compatible server. The vectors come back as
@@ -48,14 +51,23 @@ public class OpenAiEmbeddingsClient implements BackendOperation {
     }
     long start = System.nanoTime();
     HttpResponse<String> response;
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(r.build(), HttpResponse.BodyHandlers.ofString());
     try {
-      response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
+      // The whole answer within the timeout: a request timeout alone stops at the headers.
+      response = exchange.get(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
       throw new RetryableBackendException(
           "no answer within " + target.timeout().toMillis() + " ms");
-    } catch (IOException e) {
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
       throw new RetryableBackendException(
-          "connection failed (" + e.getClass().getSimpleName() + ")");
+          e.getCause() instanceof IOException
+              ? "connection failed (" + e.getCause().getClass().getSimpleName() + ")"
+              : "call failed (" + e.getCause().getClass().getSimpleName() + ")");
     }
     long latency = (System.nanoTime() - start) / 1_000_000;
     int status = response.statusCode();

@@ -86,10 +86,18 @@ public class RoutedCall {
         }
         if (!circuit.tryAcquire()) {
           log.failed(b.name(), "circuit open");
-          retryAt = earliest(retryAt, circuit.openUntil());
+          Instant reopens = circuit.openUntil();
+          // Half-open with its one trial call in flight: try again shortly.
+          retryAt = earliest(retryAt, reopens != null ? reopens : Instant.now().plusSeconds(2));
           break;
         }
-        Admission a = admission.admit(b, estimatedTokens);
+        Admission a;
+        try {
+          a = admission.admit(b, estimatedTokens);
+        } catch (RuntimeException e) {
+          circuit.abandoned();
+          throw e;
+        }
         if (!a.isAdmitted()) {
           circuit.abandoned();
           log.failed(b.name(), "not sent: " + a.reason());
@@ -153,24 +161,31 @@ public class RoutedCall {
       BackendOperation operation) {
     long start = System.nanoTime();
     String outcome = "error";
+    boolean settled = false;
     health.started(b.name());
     try {
       ChatAnswer answer = operation.perform(target, requestJson, relay);
       outcome = "ok";
       circuit.success();
+      settled = true;
       health
           .latency(b.name())
           .record(
               answer.firstTokenMs(),
               answer.latencyMs(),
               answer.completionTokens() == null ? 0 : answer.completionTokens());
-      admission.release(a.callId(), tokens(answer));
+      release(a, tokens(answer));
       if (answer.cooldownUntil() != null) {
-        admission.coolDown(b.name(), answer.cooldownUntil(), "rate budget used up");
+        try {
+          admission.coolDown(b.name(), answer.cooldownUntil(), "rate budget used up");
+        } catch (RuntimeException e) {
+          // The answer is good; the next request will learn the limit from a 429 instead.
+        }
       }
       return new Outcome(answer, false, null);
     } catch (RetryableBackendException e) {
-      admission.release(a.callId(), null);
+      settled = true;
+      release(a, null);
       log.failed(b.name(), e.getMessage());
       if (e.status() == 429 || e.cooldownUntil() != null) {
         circuit.abandoned();
@@ -182,12 +197,14 @@ public class RoutedCall {
       circuit.failure();
       return new Outcome(null, false, null, relay.active() ? e.partialText() : "");
     } catch (RejectedByBackendException e) {
-      admission.release(a.callId(), null);
+      settled = true;
+      release(a, null);
       circuit.abandoned();
       log.failed(b.name(), e.getMessage());
       return new Outcome(null, true, null);
     } catch (InterruptedException e) {
-      admission.release(a.callId(), null);
+      settled = true;
+      release(a, null);
       circuit.abandoned();
       outcome = preemption.preempted() ? "preempted" : "timeout";
       if (preemption.preempted()) {
@@ -198,10 +215,24 @@ public class RoutedCall {
       log.failed(b.name(), "chain timed out");
       throw new BackendsExhaustedException(log.summary());
     } finally {
+      if (!settled) {
+        // Something unexpected: give the admission row and a half-open trial back.
+        release(a, null);
+        circuit.abandoned();
+      }
       health.finished(b.name());
       metrics
           .timer("renqueue.backend.call", new Tag("backend", b.name()), new Tag("outcome", outcome))
           .update(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /** Best effort: an unreleased row stops counting when it expires anyway. */
+  private void release(Admission a, Integer tokens) {
+    try {
+      admission.release(a.callId(), tokens);
+    } catch (RuntimeException e) {
+      // expires_at bounds it
     }
   }
 

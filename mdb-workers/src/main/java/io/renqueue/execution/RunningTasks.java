@@ -21,6 +21,7 @@ public class RunningTasks {
     private final int fence;
     private final Thread thread;
     private volatile boolean preempted;
+    private boolean closed;
 
     Slot(int fence, Thread thread) {
       this.fence = fence;
@@ -40,8 +41,17 @@ public class RunningTasks {
     return slot;
   }
 
+  /**
+   * The attempt is over; a preemption arriving from now on must not interrupt the thread, which may
+   * already run the next task.
+   */
   public void leave(UUID task) {
-    slots.remove(task);
+    Slot slot = slots.remove(task);
+    if (slot != null) {
+      synchronized (slot) {
+        slot.closed = true;
+      }
+    }
   }
 
   /**
@@ -53,8 +63,13 @@ public class RunningTasks {
     if (slot == null || slot.fence != fence) {
       return false;
     }
-    slot.preempted = true;
-    slot.thread.interrupt();
+    synchronized (slot) {
+      if (slot.closed) {
+        return false;
+      }
+      slot.preempted = true;
+      slot.thread.interrupt();
+    }
     return true;
   }
 }

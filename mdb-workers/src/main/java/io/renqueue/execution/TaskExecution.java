@@ -71,6 +71,8 @@ public class TaskExecution {
    * token wakes a slot, the database decides what runs) and runs it.
    */
   public void execute(UUID token) {
+    // A pooled thread starts clean, whatever its last task left behind.
+    Thread.interrupted();
     Optional<ClaimedTask> claim = store.claimNext(token, nodeId, leaseSeconds);
     if (claim.isEmpty()) {
       LOG.fine(() -> "Dispatch token for task " + token + " ignored: nothing is waiting");
@@ -87,6 +89,10 @@ public class TaskExecution {
     try {
       run(task, fence, slot);
       endRelay(task);
+    } catch (OutcomeNotRecordedException e) {
+      // The database or broker failed while the outcome was written: let the broker redeliver
+      // the token; the lease brings the task back if this worker cannot.
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     } catch (RuntimeException e) {
       if (slot.preempted()) {
         outcomes.requeuePreempted(taskId, fence);
@@ -105,6 +111,38 @@ public class TaskExecution {
       running.leave(taskId);
       // A preemption that came after the call ended must not interrupt the next task.
       Thread.interrupted();
+    }
+  }
+
+  /**
+   * Publishes answer text for a streaming client; the stored result is the truth, so a publish that
+   * fails stops the relay (the client's server then sends the rest from the database) rather than
+   * the task.
+   */
+  private final class BestEffortRelay implements Relay {
+    private final Task task;
+    private volatile boolean broken;
+
+    BestEffortRelay(Task task) {
+      this.task = task;
+    }
+
+    @Override
+    public void text(String delta) {
+      if (broken) {
+        return;
+      }
+      try {
+        answerStream.publish(task.getRelayKey(), AnswerStream.DELTA, delta);
+      } catch (RuntimeException e) {
+        broken = true;
+        LOG.warning(() -> "Task " + task.getId() + ": streaming relay stopped: " + e);
+      }
+    }
+
+    @Override
+    public boolean active() {
+      return !broken;
     }
   }
 
@@ -138,10 +176,7 @@ public class TaskExecution {
     Map<String, BackendDefinition> byName = new HashMap<>();
     registry.all().forEach(b -> byName.put(b.name(), b));
     AttemptLog log = new AttemptLog();
-    Relay relay =
-        task.getRelayKey() == null
-            ? Relay.NONE
-            : text -> answerStream.publish(task.getRelayKey(), AnswerStream.DELTA, text);
+    Relay relay = task.getRelayKey() == null ? Relay.NONE : new BestEffortRelay(task);
     ChatAnswer answer;
     try {
       answer =
@@ -155,14 +190,22 @@ public class TaskExecution {
               relay,
               task.getType() == TaskType.EMBEDDING ? backends.embeddings() : backends.chat());
     } catch (PreemptedException e) {
+      Thread.interrupted();
       outcomes.requeuePreempted(taskId, fence);
       return;
     } catch (BackendsBusyException e) {
       store.recordRouting(taskId, fence, trace);
-      outcomes.defer(
-          taskId, fence, e.retryAt(), "every candidate backend is unavailable: " + e.getMessage());
+      record(
+          () ->
+              outcomes.defer(
+                  taskId,
+                  fence,
+                  e.retryAt(),
+                  "every candidate backend is unavailable: " + e.getMessage()));
       return;
     } catch (BackendException | FaultToleranceException e) {
+      // A timed-out chain leaves the thread interrupted; the outcome must still be written.
+      Thread.interrupted();
       if (slot.preempted()) {
         outcomes.requeuePreempted(taskId, fence);
         return;
@@ -184,9 +227,7 @@ public class TaskExecution {
                 .cost(
                     answer.promptTokens(),
                     answer.completionTokens() == null ? 0 : answer.completionTokens());
-    outcomes.succeed(
-        taskId,
-        fence,
+    TaskResult result =
         new TaskResult(
             answer.backend(),
             answer.text(),
@@ -196,7 +237,26 @@ public class TaskExecution {
             answer.latencyMs(),
             cost,
             trace,
-            answer.continuation()));
+            answer.continuation());
+    record(() -> outcomes.succeed(taskId, fence, result));
+  }
+
+  /** An outcome that could not be written is not an internal error of the task. */
+  private static void record(Runnable outcome) {
+    try {
+      outcome.run();
+    } catch (RuntimeException e) {
+      throw new OutcomeNotRecordedException(e);
+    }
+  }
+
+  /** Wraps the failure to store an outcome, so that it is not stored as a task failure. */
+  static final class OutcomeNotRecordedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutcomeNotRecordedException(RuntimeException cause) {
+      super(cause);
+    }
   }
 
   /**
@@ -212,7 +272,8 @@ public class TaskExecution {
     Instant retryAt = decision.earliestAvailable().orElse(circuitOpen ? now.plusSeconds(5) : null);
     store.recordRouting(task.getId(), fence, trace);
     if (retryAt != null) {
-      outcomes.defer(task.getId(), fence, retryAt, "no backend available now: " + reasons);
+      Instant at = retryAt;
+      record(() -> outcomes.defer(task.getId(), fence, at, "no backend available now: " + reasons));
       return;
     }
     outcomes.fail(

@@ -269,6 +269,12 @@ public class ChatCompletionsResource {
                 null));
         continue;
       }
+      if (m == null) {
+        // An SSE comment: keeps proxies from closing an idle stream, and finds a client that
+        // went away (the write fails) so its broker connection is given back.
+        out.write(": waiting\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
       // An attempt ended, or nothing came for a second: the stored task decides.
       Task t = store.find(id, tenant).orElseThrow();
       if (t.getState().isTerminal()) {
