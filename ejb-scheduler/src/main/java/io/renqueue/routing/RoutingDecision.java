@@ -9,11 +9,35 @@ import java.util.Optional;
  * backend was left out. Stored on the task as its routing trace.
  */
 public record RoutingDecision(
-    RoutingPolicy policy, List<Candidate> candidates, List<Rejection> rejected) {
+    RoutingPolicy policy, List<Candidate> candidates, List<Rejection> rejected, String variant) {
 
   public RoutingDecision {
     candidates = List.copyOf(candidates);
     rejected = List.copyOf(rejected);
+  }
+
+  public RoutingDecision(
+      RoutingPolicy policy, List<Candidate> candidates, List<Rejection> rejected) {
+    this(policy, candidates, rejected, null);
+  }
+
+  /**
+   * The same decision with an A/B split's chosen backend tried first; the others stay behind it as
+   * fallbacks. Unchanged when the variant cannot serve the task.
+   */
+  public RoutingDecision preferring(String backend) {
+    if (backend == null) {
+      return this;
+    }
+    List<Candidate> ordered = new java.util.ArrayList<>(candidates);
+    java.util.Optional<Candidate> chosen =
+        ordered.stream().filter(c -> c.backend().equals(backend)).findFirst();
+    if (chosen.isEmpty()) {
+      return this;
+    }
+    ordered.remove(chosen.get());
+    ordered.add(0, chosen.get());
+    return new RoutingDecision(policy, ordered, rejected, backend);
   }
 
   /**

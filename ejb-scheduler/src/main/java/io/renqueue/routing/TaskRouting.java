@@ -98,12 +98,11 @@ public final class TaskRouting {
       }
       rejected.add(o);
     }
-    return Json.createObjectBuilder()
-        .add("policy", d.policy().wireName())
-        .add("candidates", candidates)
-        .add("rejected", rejected)
-        .build()
-        .toString();
+    JsonObjectBuilder trace = Json.createObjectBuilder().add("policy", d.policy().wireName());
+    if (d.variant() != null) {
+      trace.add("split_variant", d.variant());
+    }
+    return trace.add("candidates", candidates).add("rejected", rejected).build().toString();
   }
 
   private static JsonObject read(String json) {

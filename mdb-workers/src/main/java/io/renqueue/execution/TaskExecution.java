@@ -16,6 +16,8 @@ import io.renqueue.routing.BackendRegistry;
 import io.renqueue.routing.RouteRequest;
 import io.renqueue.routing.Router;
 import io.renqueue.routing.RoutingDecision;
+import io.renqueue.routing.Split;
+import io.renqueue.routing.Splits;
 import io.renqueue.routing.TaskRouting;
 import io.renqueue.tasks.ClaimedTask;
 import io.renqueue.tasks.Task;
@@ -50,6 +52,7 @@ public class TaskExecution {
   @EJB TaskStore store;
   @EJB TaskOutcomes outcomes;
   @Inject BackendRegistry registry;
+  @Inject Splits splits;
   @Inject BackendHealth health;
   @EJB BackendAdmission admission;
   @Inject RoutedCall backends;
@@ -146,6 +149,14 @@ public class TaskExecution {
     }
   }
 
+  private static String stickyKey(Task task, Split split) {
+    return switch (split.sticky()) {
+      case TENANT -> task.getTenantId();
+      case KEY -> task.getIdempotencyKey();
+      case NONE -> null;
+    };
+  }
+
   /** Tells a streaming client's server that this attempt is over: the database has the rest. */
   private void endRelay(Task task) {
     if (task.getRelayKey() != null) {
@@ -162,12 +173,17 @@ public class TaskExecution {
     UUID taskId = task.getId();
     RouteRequest request = TaskRouting.requestFor(task);
     Instant now = Instant.now();
-    RoutingDecision decision =
+    RoutingDecision ranked =
         Router.route(
             request,
             registry.all(),
             health.snapshot(registry.all(), admission.cooldowns(), now),
             now);
+    RoutingDecision decision =
+        splits
+            .forAlias(task.getModel())
+            .map(split -> ranked.preferring(split.choose(stickyKey(task, split), Math::random)))
+            .orElse(ranked);
     String trace = TaskRouting.trace(decision);
     if (decision.candidates().isEmpty()) {
       noCandidate(task, fence, decision, trace, now);

@@ -6,6 +6,7 @@ import io.renqueue.api.problems.ProblemExceptionMapper;
 import io.renqueue.api.problems.UnexpectedFailureMapper;
 import io.renqueue.api.problems.WebApplicationExceptionMapper;
 import io.renqueue.api.queues.QueuesResource;
+import io.renqueue.api.routing.SplitsResource;
 import io.renqueue.api.tasks.TasksResource;
 import io.renqueue.api.usage.UsageResource;
 import jakarta.ws.rs.ApplicationPath;
@@ -32,6 +33,7 @@ public class RenQueueApplication extends Application {
         TasksResource.class,
         QueuesResource.class,
         UsageResource.class,
+        SplitsResource.class,
         ProblemExceptionMapper.class,
         InvalidSubmissionMapper.class,
         InvalidDependenciesMapper.class,

@@ -122,6 +122,42 @@ class RoutingIT {
     assertThat(deferred).as("the worker's second slot had to wait at least once").isPositive();
   }
 
+  @Test
+  @Order(6)
+  void aSplitSendsNewTasksToItsVariantAndARollbackToWeightZeroStopsThatAtOnce() throws Exception {
+    Reply set = put("/api/v1/splits/sim-small", "{\"weights\":{\"sim-a\":0,\"sim-b\":100}}");
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    try {
+      Thread.sleep(1100); // every server reads splits at most a second old
+      for (int i = 0; i < 5; i++) {
+        JsonObject done = awaitState(submit(unique("canary " + i), "normal"), "SUCCEEDED");
+        assertThat(done.getString("backend")).isEqualTo("sim-b");
+        assertThat(done.getJsonObject("routing_trace").getString("split_variant"))
+            .isEqualTo("sim-b");
+      }
+      assertThat(
+              put("/api/v1/splits/sim-small", "{\"weights\":{\"sim-a\":100,\"sim-b\":0}}").status())
+          .isEqualTo(200);
+      Thread.sleep(1100);
+      for (int i = 0; i < 5; i++) {
+        JsonObject done = awaitState(submit(unique("rolled back " + i), "normal"), "SUCCEEDED");
+        assertThat(done.getString("backend")).isEqualTo("sim-a");
+      }
+      assertThat(put("/api/v1/splits/sim-small", "{\"weights\":{\"sim-c\":1}}").status())
+          .as("sim-c does not serve sim-small")
+          .isEqualTo(400);
+    } finally {
+      delete("/api/v1/splits/sim-small");
+    }
+  }
+
+  private static Reply put(String path, String json) {
+    return send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /**
    * The backend's own rate headers say its budget is used up: no server sends it another request
    * until the reset, and the next task waits visibly. Last: the cooldown lasts until sim-c's window
