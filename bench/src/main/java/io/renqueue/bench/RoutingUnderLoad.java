@@ -135,6 +135,81 @@ final class RoutingUnderLoad {
         Math.max(0, localStats.getInt("peak_in_flight") - 2) + freeStats.getInt("rate_limited"));
   }
 
+  /**
+   * The local backend fails (every call answers 503) for 15 s in a steady stream of tasks, then
+   * heals. Reports whether every task still succeeded, how many calls the failing backend got
+   * before the workers' circuits opened, and how long after it healed it served again (bound: the
+   * circuit's open period, 10 s, plus one task).
+   */
+  String outage(String local) throws Exception {
+    post(local + "/sim/config", "{\"first_token_ms\":200}");
+    post(local + "/sim/stats", "");
+    String runId = "outage-" + UUID.randomUUID();
+    ExecutorService senders = Executors.newFixedThreadPool(config.clients());
+    Instant start = Instant.now();
+    Instant broken = null;
+    Instant healed = null;
+    for (int n = 0; n < 150; n++) {
+      Instant now = Instant.now();
+      if (broken == null && Duration.between(start, now).toSeconds() >= 5) {
+        post(local + "/sim/config", "{\"error_rate\":1.0,\"error_status\":503}");
+        broken = Instant.now();
+      }
+      if (healed == null && Duration.between(start, now).toSeconds() >= 20) {
+        post(local + "/sim/config", "{\"error_rate\":0}");
+        healed = Instant.now();
+      }
+      int i = n;
+      senders.submit(() -> submit(runId + " " + i, "normal"));
+      Thread.sleep(200);
+    }
+    senders.shutdown();
+    senders.awaitTermination(2, TimeUnit.MINUTES);
+    Map<String, long[]> byBackend = awaitDone(runId, 150);
+    int failedCalls = stats(local).getInt("errors_injected");
+    Instant backAt = null;
+    try (Connection c =
+            DriverManager.getConnection(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        PreparedStatement first =
+            c.prepareStatement(
+                "SELECT min(started_at) FROM task WHERE request_json LIKE ? AND backend = 'local'"
+                    + " AND state = 'SUCCEEDED' AND started_at > ?")) {
+      first.setString(1, "%" + runId + "%");
+      first.setTimestamp(2, java.sql.Timestamp.from(healed));
+      try (ResultSet rs = first.executeQuery()) {
+        if (rs.next() && rs.getTimestamp(1) != null) {
+          backAt = rs.getTimestamp(1).toInstant();
+        }
+      }
+    }
+    long succeeded =
+        byBackend.entrySet().stream()
+            .filter(e -> !e.getKey().equals("FAILED"))
+            .mapToLong(e -> e.getValue()[0])
+            .sum();
+    return String.format(
+        Locale.ROOT,
+        """
+        ### Local backend outage
+
+        150 tasks at 5/s; the local backend answers 503 to every call from 5 s to 20 s, then heals. Circuits: open after half of the last 10 outcomes (at least 5) failed, for 10 s, then one trial call.
+
+        | measure | value |
+        |---|---|
+        | tasks SUCCEEDED | **%d of 150** (%s) |
+        | calls the failing local backend received | %d (from 2 workers, 3 attempts per task before falling back) |
+        | local serving again after it healed | %s |
+        """,
+        succeeded,
+        byBackend.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()[0]).toList(),
+        failedCalls,
+        backAt == null
+            ? "not within the run"
+            : "after "
+                + Duration.between(healed, backAt).toMillis()
+                + " ms (bound: 10 s open + one task)");
+  }
+
   /** (tasks, cost in nano-dollars) per serving backend once every task has ended. */
   private Map<String, long[]> awaitDone(String runId, int expected) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(15));

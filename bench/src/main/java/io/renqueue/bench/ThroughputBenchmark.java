@@ -84,14 +84,16 @@ public final class ThroughputBenchmark {
       routing.start();
       try {
         say("routing: 500 mixed tasks at 15/s over local (2 at once), free (60/min) and paid");
+        RoutingUnderLoad bench = new RoutingUnderLoad(config);
         report.add(
-            new RoutingUnderLoad(config)
-                .run(
-                    500,
-                    15,
-                    "http://127.0.0.1:28091",
-                    "http://127.0.0.1:28092",
-                    "http://127.0.0.1:28093"));
+            bench.run(
+                500,
+                15,
+                "http://127.0.0.1:28091",
+                "http://127.0.0.1:28092",
+                "http://127.0.0.1:28093"));
+        say("routing: the local backend fails for 15 s, then heals");
+        report.add(bench.outage("http://127.0.0.1:28091"));
       } finally {
         routing.stop();
       }

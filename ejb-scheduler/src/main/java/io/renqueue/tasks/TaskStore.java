@@ -94,32 +94,39 @@ public class TaskStore {
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public Optional<ClaimedTask> claimNext(UUID token, String node, int leaseSeconds) {
-    StringBuilder exhausted = new StringBuilder();
-    for (int round = 0; ; round++) {
-      Optional<Object[]> head = nextTenantAndPriority(exhausted.toString());
+    StringBuilder skipped = new StringBuilder();
+    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+      Optional<Object[]> head = nextTenantAndPriority(skipped.toString());
       if (head.isEmpty()) {
-        break;
-      }
-      if (round == CLAIM_ROUNDS) {
-        // Each lost round was another slot's claim, so work moves; keep the token for a task
-        // still waiting rather than dropping it.
-        throw TaskNotVisibleException.contended(CLAIM_ROUNDS);
+        if (skipped.isEmpty()) {
+          return nothingWaiting(token);
+        }
+        // Everything still waiting is being claimed by other slots right now. Their claims
+        // commit within milliseconds; dropping this token instead would leave a waiting task
+        // without one. Look again at every tenant.
+        skipped.setLength(0);
+        continue;
       }
       String tenant = (String) head.get()[0];
       Optional<Object[]> claimed =
           claimOldest(tenant, ((Number) head.get()[1]).intValue(), node, leaseSeconds);
-      if (claimed.isEmpty()) {
-        // Other slots hold that tenant's waiting tasks at this priority (their claims are not
-        // committed yet, so it still looks first): try the next tenant.
-        exhausted.append(exhausted.isEmpty() ? "" : ",").append(tenant);
-      }
       if (claimed.isPresent()) {
         UUID id = (UUID) claimed.get()[0];
         Task task = em.find(Task.class, id);
         counters.charge(tenant, ((Number) claimed.get()[1]).longValue());
         return Optional.of(new ClaimedTask(task, task.getAttempts()));
       }
+      // Other slots hold that tenant's waiting tasks at this priority (their claims are not
+      // committed yet, so it still looks first): try the next tenant.
+      skipped.append(skipped.isEmpty() ? "" : ",").append(tenant);
     }
+    // Each lost round was another slot's claim, so work moves; keep the token for a task still
+    // waiting rather than dropping it.
+    throw TaskNotVisibleException.contended(CLAIM_ROUNDS);
+  }
+
+  /** Nothing to claim: a duplicate or surplus token, unless its own task is not visible yet. */
+  private Optional<ClaimedTask> nothingWaiting(UUID token) {
     if (em.find(Task.class, token) == null) {
       // The two-phase commit may deliver the token before PostgreSQL's COMMIT PREPARED is
       // visible: refuse the token so the broker redelivers it a second later.
