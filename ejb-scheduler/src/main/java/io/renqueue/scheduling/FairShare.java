@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>A tenant with nothing waiting is lifted to the {@link #floor} ({@link #lifted}), and a new
  * tenant starts there: idling never banks credit to be spent starving others later.
  *
- * <p>{@code TaskStore.claimNext} implements the same order in SQL; this class is the definition,
+ * <p>{@code TaskClaims.claimNext} implements the same order in SQL; this class is the definition,
  * tested without a container.
  */
 public final class FairShare {

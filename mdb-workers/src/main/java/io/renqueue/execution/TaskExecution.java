@@ -21,6 +21,7 @@ import io.renqueue.routing.Splits;
 import io.renqueue.routing.TaskRouting;
 import io.renqueue.tasks.ClaimedTask;
 import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskClaims;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskResult;
 import io.renqueue.tasks.TaskStore;
@@ -50,6 +51,7 @@ public class TaskExecution {
   private static final Logger LOG = Logger.getLogger(TaskExecution.class.getName());
 
   @EJB TaskStore store;
+  @EJB TaskClaims claims;
   @EJB TaskOutcomes outcomes;
   @Inject BackendRegistry registry;
   @Inject Splits splits;
@@ -76,7 +78,7 @@ public class TaskExecution {
   public void execute(UUID token) {
     // A pooled thread starts clean, whatever its last task left behind.
     Thread.interrupted();
-    Optional<ClaimedTask> claim = store.claimNext(token, nodeId, leaseSeconds);
+    Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds);
     if (claim.isEmpty()) {
       LOG.fine(() -> "Dispatch token for task " + token + " ignored: nothing is waiting");
       return;

@@ -1,17 +1,13 @@
 package io.renqueue.api.openai;
 
 import io.renqueue.dispatch.AnswerStream;
-import io.renqueue.submission.FieldError;
 import io.renqueue.submission.InvalidDependenciesException;
-import io.renqueue.submission.InvalidSubmissionException;
 import io.renqueue.submission.Submission;
-import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.SubmitResult;
 import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
-import io.renqueue.tasks.Tenants;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -23,7 +19,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Topic;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -37,7 +32,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,8 +57,6 @@ public class ChatCompletionsResource {
 
   public static final String TASK_ID_HEADER = "X-Renqueue-Task-Id";
 
-  private final SubmissionParser parser = new SubmissionParser();
-
   @EJB TaskSubmissions submissions;
   @EJB TaskStore store;
 
@@ -84,30 +76,10 @@ public class ChatCompletionsResource {
       @HeaderParam("X-Tenant") String tenantHeader,
       @HeaderParam("X-Priority") String priorityHeader,
       InputStream body) {
-    String tenant =
-        Tenants.resolve(tenantHeader)
-            .orElseThrow(
-                () ->
-                    new OpenAiError(
-                        400,
-                        "invalid_request_error",
-                        "The X-Tenant header is not a valid tenant id: " + Tenants.describeRule(),
-                        null,
-                        null));
-    JsonObject request = read(body);
+    String tenant = OpenAiRequests.tenant(tenantHeader);
+    JsonObject request = OpenAiRequests.withPriority(OpenAiRequests.read(body), priorityHeader);
     boolean stream = request.get("stream") == JsonValue.TRUE;
-    if (priorityHeader != null && !request.containsKey("priority")) {
-      request =
-          Json.createObjectBuilder(request)
-              .add("priority", priorityHeader.trim().toLowerCase(java.util.Locale.ROOT))
-              .build();
-    }
-    Submission submission;
-    try {
-      submission = parser.parse(request.toString());
-    } catch (InvalidSubmissionException e) {
-      throw invalid(e.getMessage(), e.errors());
-    }
+    Submission submission = OpenAiRequests.parse(request);
     String model = request.getString("model");
     if (stream) {
       return relayed(tenant, submission, model);
@@ -116,7 +88,7 @@ public class ChatCompletionsResource {
     try {
       accepted = submissions.submit(tenant, submission, null);
     } catch (InvalidDependenciesException e) {
-      throw invalid(e.getMessage(), e.errors());
+      throw OpenAiRequests.invalid(e.getMessage(), e.errors());
     }
     Task task = await(accepted.task().getId(), tenant);
     String id = task.getId().toString();
@@ -154,26 +126,7 @@ public class ChatCompletionsResource {
   }
 
   private Task await(UUID id, String tenant) {
-    return await(store, id, tenant, waitSeconds);
-  }
-
-  /** Polls the task, briefly at first, until it ends or the wait is over. */
-  static Task await(TaskStore store, UUID id, String tenant, long waitSeconds) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
-    long pause = 2;
-    while (true) {
-      Task t = store.find(id, tenant).orElseThrow();
-      if (t.getState().isTerminal() || Instant.now().isAfter(deadline)) {
-        return t;
-      }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return t;
-      }
-      pause = Math.min(50, pause * 2);
-    }
+    return OpenAiRequests.await(store, id, tenant, waitSeconds);
   }
 
   static JsonObject completion(Task t, String model) {
@@ -217,7 +170,7 @@ public class ChatCompletionsResource {
       accepted = submissions.submit(tenant, submission, null, key);
     } catch (InvalidDependenciesException e) {
       jms.close();
-      throw invalid(e.getMessage(), e.errors());
+      throw OpenAiRequests.invalid(e.getMessage(), e.errors());
     } catch (RuntimeException e) {
       jms.close();
       throw e;
@@ -406,43 +359,5 @@ public class ChatCompletionsResource {
                 .contains(r)
         ? r
         : "stop";
-  }
-
-  static JsonObject read(InputStream body) {
-    byte[] bytes;
-    try {
-      bytes = body.readNBytes(SubmissionParser.MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      throw new OpenAiError(
-          400, "invalid_request_error", "The request body could not be read.", null, null);
-    }
-    if (bytes.length > SubmissionParser.MAX_BODY_BYTES) {
-      throw new OpenAiError(
-          413,
-          "invalid_request_error",
-          "The request is larger than " + SubmissionParser.MAX_BODY_BYTES + " bytes.",
-          null,
-          "request_too_large");
-    }
-    try (var reader =
-        Json.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
-      return reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
-      throw new OpenAiError(
-          400, "invalid_request_error", "The request body must be a JSON object.", null, null);
-    }
-  }
-
-  static OpenAiError invalid(String message, List<FieldError> errors) {
-    String detail =
-        errors.isEmpty()
-            ? message
-            : message + " " + errors.stream().map(f -> f.field() + ": " + f.message()).toList();
-    return new OpenAiError(
-        400,
-        "invalid_request_error",
-        detail,
-        errors.isEmpty() ? null : errors.get(0).field(),
-        null);
   }
 }

@@ -1,13 +1,10 @@
 package io.renqueue.api.openai;
 
 import io.renqueue.submission.InvalidDependenciesException;
-import io.renqueue.submission.InvalidSubmissionException;
 import io.renqueue.submission.Submission;
-import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskStore;
-import io.renqueue.tasks.Tenants;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -41,8 +38,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @RequestScoped
 public class EmbeddingsResource {
 
-  private final SubmissionParser parser = new SubmissionParser();
-
   @EJB TaskSubmissions submissions;
   @EJB TaskStore store;
 
@@ -56,37 +51,27 @@ public class EmbeddingsResource {
       @HeaderParam("X-Tenant") String tenantHeader,
       @HeaderParam("X-Priority") String priorityHeader,
       InputStream body) {
-    String tenant =
-        Tenants.resolve(tenantHeader)
-            .orElseThrow(
-                () ->
-                    new OpenAiError(
-                        400,
-                        "invalid_request_error",
-                        "The X-Tenant header is not a valid tenant id: " + Tenants.describeRule(),
-                        null,
-                        null));
-    JsonObject request = ChatCompletionsResource.read(body);
+    String tenant = OpenAiRequests.tenant(tenantHeader);
+    JsonObject request = OpenAiRequests.read(body);
     boolean base64 =
         request.get("encoding_format") instanceof JsonString f && f.getString().equals("base64");
-    var b = Json.createObjectBuilder(request).add("type", "embedding").remove("encoding_format");
-    if (priorityHeader != null && !request.containsKey("priority")) {
-      b.add("priority", priorityHeader.trim().toLowerCase(java.util.Locale.ROOT));
-    }
-    Submission submission;
+    JsonObject asTask =
+        Json.createObjectBuilder(request)
+            .add("type", "embedding")
+            .remove("encoding_format")
+            .build();
+    Submission submission =
+        OpenAiRequests.parse(OpenAiRequests.withPriority(asTask, priorityHeader));
     Task task;
     try {
-      submission = parser.parse(b.build().toString());
       task =
-          ChatCompletionsResource.await(
+          OpenAiRequests.await(
               store,
               submissions.submit(tenant, submission, null).task().getId(),
               tenant,
               waitSeconds);
-    } catch (InvalidSubmissionException e) {
-      throw ChatCompletionsResource.invalid(e.getMessage(), e.errors());
     } catch (InvalidDependenciesException e) {
-      throw ChatCompletionsResource.invalid(e.getMessage(), e.errors());
+      throw OpenAiRequests.invalid(e.getMessage(), e.errors());
     }
     String id = task.getId().toString();
     if (!task.getState().isTerminal()) {
