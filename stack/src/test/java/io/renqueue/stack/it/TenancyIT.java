@@ -4,7 +4,9 @@ import static io.renqueue.stack.it.TestStack.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,11 +51,12 @@ class TenancyIT {
     List<String> holders = holdBothSlots();
     List<String> floodTasks = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      floodTasks.add(submitAs(flood, unique("flood " + i), "normal"));
+      floodTasks.add(submitAs(flood, sixteenTokenAnswer("flood " + i)));
     }
     List<String> calmTasks =
         List.of(
-            submitAs(calm, unique("calm 0"), "normal"), submitAs(calm, unique("calm 1"), "normal"));
+            submitAs(calm, sixteenTokenAnswer("calm 0")),
+            submitAs(calm, sixteenTokenAnswer("calm 1")));
     Instant allQueued = Instant.now();
     JsonObject lastFlood = getAs(flood, "/api/v1/tasks/" + floodTasks.get(9)).json();
     healthySimulators();
@@ -81,6 +84,18 @@ class TenancyIT {
     assertThat(get(WORKER + "/metrics").body())
         .contains("renqueue_queue_wait_seconds")
         .contains("tenant=\"" + calm + "\"");
+  }
+
+  /**
+   * A normal-priority chat whose answer budget is what the simulator answers (16 tokens). A claim
+   * charges the estimate and a finished task its real usage; with the default 256-token budget a
+   * tenant whose tasks have finished looks 15 times cheaper than one whose task is still running,
+   * and which tenant goes next would depend on timing rather than on the shares under test.
+   */
+  private static String sixteenTokenAnswer(String what) {
+    JsonObject chat =
+        Json.createReader(new StringReader(chat(unique(what), "normal"))).readObject();
+    return Json.createObjectBuilder(chat).add("max_tokens", 16).build().toString();
   }
 
   private static JsonObject awaitAs(String tenant, String id) {

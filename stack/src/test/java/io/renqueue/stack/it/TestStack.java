@@ -55,12 +55,16 @@ final class TestStack {
 
   /** Submits a chat task for a tenant and returns its id. */
   static String submitAs(String tenant, String prompt, String priority) {
+    return submitAs(tenant, chat(prompt, priority));
+  }
+
+  static String submitAs(String tenant, String body) {
     Reply r =
         send(
             HttpRequest.newBuilder(URI.create(API + "/api/v1/tasks"))
                 .header("Content-Type", "application/json")
                 .header("X-Tenant", tenant)
-                .POST(HttpRequest.BodyPublishers.ofString(chat(prompt, priority))));
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     if (r.status() != 202) {
       throw new AssertionError("submit answered " + r.status() + ": " + r.body());
     }
