@@ -102,6 +102,9 @@ public final class TaskRouting {
     if (d.variant() != null) {
       trace.add("split_variant", d.variant());
     }
+    if (d.degradedTo() != null) {
+      trace.add("degraded_to", d.degradedTo());
+    }
     return trace.add("candidates", candidates).add("rejected", rejected).build().toString();
   }
 

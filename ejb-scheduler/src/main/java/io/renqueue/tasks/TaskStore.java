@@ -94,7 +94,7 @@ public class TaskStore {
                     + " backend = ?1, result_text = ?2, finish_reason = ?3, prompt_tokens = ?4,"
                     + " completion_tokens = ?5, latency_ms = ?6, cost_usd = ?9,"
                     + " routing_trace = coalesce(?10, routing_trace), not_before = NULL, waiting_reason = NULL,"
-                    + " continuation = ?11"
+                    + " continuation = ?11, degraded_to = ?12"
                     + " WHERE id = ?7 AND attempts = ?8 AND state IN ("
                     + sources(TaskState.SUCCEEDED)
                     + ")")
@@ -109,6 +109,7 @@ public class TaskStore {
             .setParameter(9, r.costUsd())
             .setParameter(10, r.routingTrace())
             .setParameter(11, r.continuation())
+            .setParameter(12, r.degradedTo())
             .executeUpdate()
         == 1;
   }

@@ -147,6 +147,10 @@ public class Task {
   @Column(name = "continuation")
   private String continuation;
 
+  /** The smaller model that answered because every backend of the requested one failed. */
+  @Column(name = "degraded_to")
+  private String degradedTo;
+
   /** Times it went back to the queue because no backend could take it; not failures. */
   @Column(nullable = false)
   private int deferrals;
@@ -188,6 +192,10 @@ public class Task {
 
   public String getRelayKey() {
     return relayKey;
+  }
+
+  public String getDegradedTo() {
+    return degradedTo;
   }
 
   public String getContinuation() {

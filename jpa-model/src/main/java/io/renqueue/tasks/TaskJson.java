@@ -94,6 +94,9 @@ public final class TaskJson {
     if (t.getContinuation() != null) {
       b.add("continuation", t.getContinuation());
     }
+    if (t.getDegradedTo() != null) {
+      b.add("degraded_to", t.getDegradedTo());
+    }
     if (full && t.getRoutingTrace() != null) {
       b.add("routing_trace", parse(t.getRoutingTrace()));
     }

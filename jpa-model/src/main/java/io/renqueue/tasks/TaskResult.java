@@ -10,7 +10,8 @@ public record TaskResult(
     long latencyMs,
     Double costUsd,
     String routingTrace,
-    String continuation) {
+    String continuation,
+    String degradedTo) {
 
   public TaskResult(
       String backend,
@@ -19,7 +20,17 @@ public record TaskResult(
       Integer promptTokens,
       Integer completionTokens,
       long latencyMs) {
-    this(backend, text, finishReason, promptTokens, completionTokens, latencyMs, null, null, null);
+    this(
+        backend,
+        text,
+        finishReason,
+        promptTokens,
+        completionTokens,
+        latencyMs,
+        null,
+        null,
+        null,
+        null);
   }
 
   static final int MAX_FINISH_REASON = 64;
@@ -42,6 +53,7 @@ public record TaskResult(
         latencyMs,
         costUsd,
         routingTrace,
-        continuation);
+        continuation,
+        degradedTo);
   }
 }

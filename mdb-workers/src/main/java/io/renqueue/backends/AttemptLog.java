@@ -13,6 +13,17 @@ import java.util.stream.Collectors;
 public final class AttemptLog {
 
   private final List<String[]> entries = new ArrayList<>();
+  private String degradedTo;
+
+  /** Every candidate of the requested model failed; the smaller model's candidates come next. */
+  public synchronized void degraded(String model) {
+    degradedTo = model;
+  }
+
+  /** The smaller model the task moved on to, or null. */
+  public synchronized String degradedTo() {
+    return degradedTo;
+  }
 
   public synchronized void failed(String backend, String why) {
     entries.add(new String[] {backend, why});

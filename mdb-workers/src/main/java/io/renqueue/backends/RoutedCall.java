@@ -23,9 +23,10 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * budgets and cooldowns, its circuit, then up to {@code 1 + max-retries} attempts with exponential
  * backoff and jitter between them, for retryable failures only (429 and Retry-After move on to the
  * next backend at once, after recording the cooldown for every server). A 4xx is never retried on
- * the same backend; the next candidate may accept the request. The whole chain is bounded by
- * MicroProfile Fault Tolerance's {@code @Timeout}, which must stay below the worker lease ({@code
- * io.renqueue.backends.RoutedCall/call/Timeout/value}, ms).
+ * the same backend; the next candidate may accept the request. Candidates of a degraded (smaller)
+ * model come last and only after a candidate of the requested model failed. The whole chain is
+ * bounded by MicroProfile Fault Tolerance's {@code @Timeout}, which must stay below the worker
+ * lease ({@code io.renqueue.backends.RoutedCall/call/Timeout/value}, ms).
  */
 @ApplicationScoped
 public class RoutedCall {
@@ -72,7 +73,16 @@ public class RoutedCall {
     // continues it rather than starting over.
     StringBuilder relayed = new StringBuilder();
     List<String> brokenOff = new ArrayList<>();
-    for (RoutingDecision.Candidate c : decision.candidates()) {
+    for (int i = 0; i < decision.candidates().size(); i++) {
+      if (i == decision.primaryCount()) {
+        if (!failed) {
+          // The requested model's backends are only busy: wait for them rather than answer
+          // with a smaller model.
+          break;
+        }
+        log.degraded(decision.degradedTo());
+      }
+      RoutingDecision.Candidate c = decision.candidates().get(i);
       BackendDefinition b = backends.get(c.backend());
       BackendCircuit circuit = health.circuit(b.name());
       BackendTarget target =

@@ -13,6 +13,8 @@ import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
 import io.renqueue.routing.BackendDefinition;
 import io.renqueue.routing.BackendRegistry;
+import io.renqueue.routing.BackendStatus;
+import io.renqueue.routing.DegradedModels;
 import io.renqueue.routing.RouteRequest;
 import io.renqueue.routing.Router;
 import io.renqueue.routing.RoutingDecision;
@@ -32,6 +34,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,6 +64,15 @@ public class TaskExecution {
   @EJB AnswerStream answerStream;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
+
+  private DegradedModels degradedModels = DegradedModels.NONE;
+
+  @Inject
+  void degradedModels(
+      @ConfigProperty(name = "renqueue.routing.degraded-models", defaultValue = "")
+          String setting) {
+    degradedModels = DegradedModels.parse(setting);
+  }
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
@@ -175,24 +187,22 @@ public class TaskExecution {
     UUID taskId = task.getId();
     RouteRequest request = TaskRouting.requestFor(task);
     Instant now = Instant.now();
-    RoutingDecision ranked =
-        Router.route(
-            request,
-            registry.all(),
-            health.snapshot(registry.all(), admission.cooldowns(), now),
-            now);
-    RoutingDecision decision =
+    List<BackendDefinition> known = registry.all();
+    Map<String, BackendStatus> status = health.snapshot(known, admission.cooldowns(), now);
+    RoutingDecision ranked = Router.route(request, known, status, now);
+    RoutingDecision split =
         splits
             .forAlias(task.getModel())
-            .map(split -> ranked.preferring(split.choose(stickyKey(task, split), Math::random)))
+            .map(s -> ranked.preferring(s.choose(stickyKey(task, s), Math::random)))
             .orElse(ranked);
+    RoutingDecision decision = withDegradedPath(split, request, known, status, now);
     String trace = TaskRouting.trace(decision);
     if (decision.candidates().isEmpty()) {
       noCandidate(task, fence, decision, trace, now);
       return;
     }
     Map<String, BackendDefinition> byName = new HashMap<>();
-    registry.all().forEach(b -> byName.put(b.name(), b));
+    known.forEach(b -> byName.put(b.name(), b));
     AttemptLog log = new AttemptLog();
     Relay relay = task.getRelayKey() == null ? Relay.NONE : new BestEffortRelay(task);
     ChatAnswer answer;
@@ -255,8 +265,33 @@ public class TaskExecution {
             answer.latencyMs(),
             cost,
             trace,
-            answer.continuation());
+            answer.continuation(),
+            log.degradedTo());
     record(() -> outcomes.succeed(taskId, fence, result));
+  }
+
+  /**
+   * The smaller model's candidates behind the requested model's, when one is configured. Not when a
+   * backend of the requested model is only cooling down: the task waits for it instead.
+   */
+  private RoutingDecision withDegradedPath(
+      RoutingDecision decision,
+      RouteRequest request,
+      List<BackendDefinition> known,
+      Map<String, BackendStatus> status,
+      Instant now) {
+    Optional<String> smaller = degradedModels.smallerThan(request.model());
+    if (smaller.isEmpty() || decision.earliestAvailable().isPresent()) {
+      return decision;
+    }
+    RouteRequest degraded =
+        new RouteRequest(
+            smaller.get(),
+            request.promptTokens(),
+            request.maxTokens(),
+            request.features(),
+            request.constraints());
+    return decision.degradingTo(smaller.get(), Router.route(degraded, known, status, now));
   }
 
   /** An outcome that could not be written is not an internal error of the task. */

@@ -31,6 +31,11 @@ final class Banner {
             + "/adminCenter  (user admin, password "
             + c.adminPassword()
             + ")",
+        "  Admin API      "
+            + api.url()
+            + "/api/v1/backends, /api/v1/splits  (Authorization: Bearer "
+            + c.adminToken()
+            + ")",
         "  Workers        " + workers,
         "  JMS broker     tcp://127.0.0.1:"
             + t.brokerPort()

@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * Where the database is and the secrets of the local stack, from the environment when set:
  * RENQUEUE_DB_HOST / _PORT / _NAME / _USER / _PASSWORD (an existing PostgreSQL instead of the
- * embedded one), RENQUEUE_BROKER_USER / _PASSWORD, RENQUEUE_ADMIN_PASSWORD,
- * RENQUEUE_KEYSTORE_PASSWORD. The database and broker default to documented development values so
- * JMS producers can connect; the admin and keystore passwords are generated per run.
+ * embedded one), RENQUEUE_BROKER_USER / _PASSWORD, RENQUEUE_ADMIN_PASSWORD, RENQUEUE_ADMIN_TOKEN
+ * (the bearer token of the admin API), RENQUEUE_KEYSTORE_PASSWORD. The database and broker default
+ * to documented development values so JMS producers can connect; the admin password, admin token
+ * and keystore password are generated per run.
  */
 record Credentials(
     String externalDbHost,
@@ -20,6 +21,7 @@ record Credentials(
     String brokerUser,
     String brokerPassword,
     String adminPassword,
+    String adminToken,
     String keystorePassword) {
 
   static Credentials from(Map<String, String> env) {
@@ -32,6 +34,7 @@ record Credentials(
         env.getOrDefault("RENQUEUE_BROKER_USER", "renqueue"),
         env.getOrDefault("RENQUEUE_BROKER_PASSWORD", "renqueue"),
         env.getOrDefault("RENQUEUE_ADMIN_PASSWORD", random()),
+        env.getOrDefault("RENQUEUE_ADMIN_TOKEN", random()),
         env.getOrDefault("RENQUEUE_KEYSTORE_PASSWORD", random()));
   }
 

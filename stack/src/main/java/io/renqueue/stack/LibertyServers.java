@@ -75,6 +75,7 @@ final class LibertyServers {
     v.put("broker.user", credentials.brokerUser());
     v.put("broker.password", credentials.brokerPassword());
     v.put("admin.password", credentials.adminPassword());
+    v.put("renqueue.admin.token", credentials.adminToken());
     v.put("keystore.password", credentials.keystorePassword());
     v.put("renqueue.node.id", server.name());
     v.put("renqueue.scheduler.enabled", String.valueOf(server.scheduler()));

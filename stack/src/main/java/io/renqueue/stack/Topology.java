@@ -78,11 +78,14 @@ public record Topology(
         // Short timeouts and sweeps so failure paths finish in seconds; circuits that never open,
         // so the retry counts the tests assert are not cut short by an earlier test's failures.
         // sim-b is priced, so the cost policy always tries the free sim-a first; sim-c alone serves
-        // sim-limited, one request at a time, for the rate-limit tests.
+        // sim-limited, one request at a time, for the rate-limit tests, and sim-huge, which
+        // degrades
+        // to sim-small when sim-c fails.
         Map.ofEntries(
             Map.entry("renqueue.backend.sim-a.models", "sim-small,sim-slow,sim-large"),
             Map.entry("renqueue.backend.sim-b.models", "sim-small,sim-slow,sim-large"),
-            Map.entry("renqueue.backend.sim-c.models", "sim-limited"),
+            Map.entry("renqueue.backend.sim-c.models", "sim-limited,sim-huge"),
+            Map.entry("renqueue.routing.degraded-models", "sim-huge=sim-small"),
             Map.entry("renqueue.backend.sim-c.kind", "cloud-free"),
             Map.entry("renqueue.backend.sim-c.limits.max-concurrency", "1"),
             Map.entry("backend.timeout-ms", "1500"),

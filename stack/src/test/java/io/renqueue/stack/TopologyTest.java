@@ -78,6 +78,16 @@ class TopologyTest {
   void generatedPasswordsDifferPerRun() {
     assertThat(Credentials.from(Map.of()).adminPassword())
         .isNotEqualTo(Credentials.from(Map.of()).adminPassword());
+    assertThat(Credentials.from(Map.of()).adminToken())
+        .isNotEqualTo(Credentials.from(Map.of()).adminToken());
+  }
+
+  @Test
+  void everyServerGetsTheAdminToken() {
+    Topology test = Topology.named("test");
+    Credentials c = Credentials.from(Map.of("RENQUEUE_ADMIN_TOKEN", "t0ken"));
+    assertThat(LibertyServers.variables(test, test.servers().get(0), c))
+        .containsEntry("renqueue.admin.token", "t0ken");
   }
 
   private static Set<Integer> ports(Topology t) {

@@ -1,11 +1,13 @@
 package io.renqueue.api;
 
+import io.renqueue.api.admin.AdminTokenFilter;
 import io.renqueue.api.problems.InvalidDependenciesMapper;
 import io.renqueue.api.problems.InvalidSubmissionMapper;
 import io.renqueue.api.problems.ProblemExceptionMapper;
 import io.renqueue.api.problems.UnexpectedFailureMapper;
 import io.renqueue.api.problems.WebApplicationExceptionMapper;
 import io.renqueue.api.queues.QueuesResource;
+import io.renqueue.api.routing.BackendsResource;
 import io.renqueue.api.routing.SplitsResource;
 import io.renqueue.api.tasks.TasksResource;
 import io.renqueue.api.usage.UsageResource;
@@ -34,6 +36,8 @@ public class RenQueueApplication extends Application {
         QueuesResource.class,
         UsageResource.class,
         SplitsResource.class,
+        BackendsResource.class,
+        AdminTokenFilter.class,
         ProblemExceptionMapper.class,
         InvalidSubmissionMapper.class,
         InvalidDependenciesMapper.class,

@@ -10,13 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -117,16 +113,7 @@ class ObservabilityIT {
         .statusCode();
   }
 
-  private static String adminPassword() throws Exception {
-    Path overrides =
-        serverLog("it-api")
-            .getParent()
-            .getParent()
-            .resolve("configDropins/overrides/renqueue-stack.xml");
-    Matcher m =
-        Pattern.compile("name=\"admin.password\" value=\"([^\"]*)\"")
-            .matcher(Files.readString(overrides));
-    assertThat(m.find()).isTrue();
-    return m.group(1);
+  private static String adminPassword() {
+    return stackVariable("admin.password");
   }
 }

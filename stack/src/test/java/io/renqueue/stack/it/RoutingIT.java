@@ -147,15 +147,12 @@ class RoutingIT {
           .as("sim-c does not serve sim-small")
           .isEqualTo(400);
     } finally {
-      delete("/api/v1/splits/sim-small");
+      admin("DELETE", "/api/v1/splits/sim-small", null);
     }
   }
 
   private static Reply put(String path, String json) {
-    return send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))
-            .header("Content-Type", "application/json")
-            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+    return admin("PUT", path, json);
   }
 
   /**

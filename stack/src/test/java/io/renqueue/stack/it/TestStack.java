@@ -195,6 +195,39 @@ final class TestStack {
     return DriverManager.getConnection(JDBC_URL, "renqueue", "renqueue");
   }
 
+  /** A call to the admin API, with the token the launcher gave every server. */
+  static Reply admin(String method, String path, String json) {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(API + path))
+            .header("Authorization", "Bearer " + stackVariable("renqueue.admin.token"));
+    return send(
+        json == null
+            ? r.method(method, HttpRequest.BodyPublishers.noBody())
+            : r.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A server.xml variable the launcher set for the test servers. */
+  static String stackVariable(String name) {
+    Path overrides =
+        serverLog("it-api")
+            .getParent()
+            .getParent()
+            .resolve("configDropins/overrides/renqueue-stack.xml");
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "name=\"" + java.util.regex.Pattern.quote(name) + "\" value=\"([^\"]*)\"")
+              .matcher(java.nio.file.Files.readString(overrides));
+      if (!m.find()) {
+        throw new AssertionError(name + " is not set in " + overrides);
+      }
+      return m.group(1);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static Path serverLog(String server) {
     return Path.of(
         System.getProperty("renqueue.stack.wlp"), "usr/servers", server, "logs/messages.log");

@@ -4,6 +4,8 @@ package io.renqueue.api.problems;
 public enum ProblemType {
   MALFORMED_JSON(400, "Malformed JSON"),
   INVALID_REQUEST(400, "Invalid request"),
+  UNAUTHORIZED(401, "Unauthorized"),
+  FORBIDDEN(403, "Forbidden"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),
@@ -39,6 +41,8 @@ public enum ProblemType {
   /** The type for an HTTP status the JAX-RS runtime produced itself. */
   public static ProblemType forStatus(int status) {
     return switch (status) {
+      case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 406 -> NOT_ACCEPTABLE;

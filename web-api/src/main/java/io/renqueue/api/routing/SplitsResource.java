@@ -1,5 +1,6 @@
 package io.renqueue.api.routing;
 
+import io.renqueue.api.admin.AdminOnly;
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
 import io.renqueue.routing.BackendRegistry;
@@ -35,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/splits")
 @RequestScoped
+@AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Routing")
 public class SplitsResource {
