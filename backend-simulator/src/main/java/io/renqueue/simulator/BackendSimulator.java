@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +39,9 @@ public final class BackendSimulator implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final AtomicReference<SimulatorSettings> settings;
   private final RequestWindow window = new RequestWindow();
+  private final AtomicLong throttleNext = new AtomicLong();
+  private volatile long throttledUntil;
+  private volatile Semaphore slots;
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -55,6 +59,8 @@ public final class BackendSimulator implements AutoCloseable {
     server.createContext("/v1/models", ex -> handle(ex, this::models));
     server.createContext("/sim/stats", ex -> handle(ex, this::stats));
     server.createContext("/sim/config", ex -> handle(ex, this::config));
+    server.createContext("/sim/throttle", ex -> handle(ex, this::throttle));
+    server.createContext("/sim/slots", ex -> handle(ex, this::slots));
     server.createContext("/", ex -> handle(ex, this::index));
   }
 
@@ -91,11 +97,38 @@ public final class BackendSimulator implements AutoCloseable {
   private void chat(HttpExchange ex) throws IOException {
     int now = inFlight.incrementAndGet();
     peakInFlight.accumulateAndGet(now, Math::max);
+    Semaphore gpu = slots;
     try {
+      if (gpu != null) {
+        // Like vLLM with every sequence slot busy: the request waits its turn, first come first.
+        gpu.acquireUninterruptibly();
+      }
       answerChat(ex);
     } finally {
+      if (gpu != null) {
+        gpu.release();
+      }
       inFlight.decrementAndGet();
     }
+  }
+
+  /**
+   * {@code POST /sim/slots {"slots": 2}}: at most that many chat requests are answered at once, the
+   * rest wait in arrival order, as on a GPU server whose batch is full (0: no limit).
+   */
+  private void slots(HttpExchange ex) throws IOException {
+    if (!requirePost(ex)) {
+      return;
+    }
+    JsonObject body = readJson(ex);
+    int n = body == null ? -1 : body.getInt("slots", -1);
+    if (n < 0) {
+      error(ex, 400, "invalid_request_error", "slots must be a whole number ≥ 0");
+      return;
+    }
+    slots = n == 0 ? null : new Semaphore(n, true);
+    LOG.info(() -> "Simulator: " + (n == 0 ? "no slot limit" : n + " slots"));
+    json(ex, 200, Json.createObjectBuilder().add("slots", n).build());
   }
 
   private void answerChat(HttpExchange ex) throws IOException {
@@ -118,7 +151,7 @@ public final class BackendSimulator implements AutoCloseable {
       error(ex, 400, "invalid_request_error", "messages must be a non-empty array");
       return;
     }
-    if (!admitted(ex, s)) {
+    if (!outsideRetryAfter(ex) || !admitted(ex, s)) {
       return;
     }
     if (s.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < s.errorRate()) {
@@ -334,7 +367,9 @@ public final class BackendSimulator implements AutoCloseable {
             "errors_injected",
             "hung",
             "streams_cut",
-            "streams_hung")) {
+            "streams_hung",
+            "throttled",
+            "requests_before_retry_after")) {
       b.add(key, snapshot.getOrDefault(key, new AtomicLong()).get());
     }
     b.add("in_flight", inFlight.get()).add("peak_in_flight", peakInFlight.get());
@@ -386,6 +421,44 @@ public final class BackendSimulator implements AutoCloseable {
             .add("settings", settings.get().toJson())
             .add("endpoints", endpoints)
             .build());
+  }
+
+  /**
+   * {@code POST /sim/throttle {"retry_after_seconds": 30}}: the next chat request is answered 429
+   * with that Retry-After, and every request before it has passed counts as {@code
+   * requests_before_retry_after}, the number a client that honours Retry-After keeps at 0.
+   */
+  private void throttle(HttpExchange ex) throws IOException {
+    if (!requirePost(ex)) {
+      return;
+    }
+    JsonObject body = readJson(ex);
+    int seconds = body == null ? 0 : body.getInt("retry_after_seconds", 0);
+    if (seconds < 1) {
+      error(ex, 400, "invalid_request_error", "retry_after_seconds must be a whole number ≥ 1");
+      return;
+    }
+    throttleNext.set(seconds);
+    LOG.info(() -> "Simulator: the next chat request gets 429 with Retry-After " + seconds);
+    json(ex, 200, Json.createObjectBuilder().add("retry_after_seconds", seconds).build());
+  }
+
+  private boolean outsideRetryAfter(HttpExchange ex) throws IOException {
+    long now = System.currentTimeMillis();
+    long armed = throttleNext.getAndSet(0);
+    long until = throttledUntil;
+    if (armed > 0) {
+      throttledUntil = now + armed * 1000;
+      count("throttled");
+    } else if (now < until) {
+      count("requests_before_retry_after");
+    } else {
+      return true;
+    }
+    long left = Math.max(1, (throttledUntil - now + 999) / 1000);
+    ex.getResponseHeaders().set("Retry-After", String.valueOf(left));
+    error(ex, 429, "rate_limit_exceeded", "Rate limit reached on " + settings.get().name());
+    return false;
   }
 
   private boolean admitted(HttpExchange ex, SimulatorSettings s) throws IOException {

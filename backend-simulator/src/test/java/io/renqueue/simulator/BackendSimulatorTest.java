@@ -96,6 +96,53 @@ class BackendSimulatorTest {
   }
 
   @Test
+  void aThrottleAnswersTheNextRequest429WithItsRetryAfterAndCountsRequestsBeforeIt()
+      throws Exception {
+    assertThat(post("/sim/throttle", "{\"retry_after_seconds\":30}").statusCode()).isEqualTo(200);
+    HttpResponse<String> first = post("/v1/chat/completions", CHAT);
+    HttpResponse<String> early = post("/v1/chat/completions", CHAT);
+
+    assertThat(first.statusCode()).isEqualTo(429);
+    assertThat(first.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(early.statusCode()).isEqualTo(429);
+    assertThat(Integer.parseInt(early.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(29, 30);
+    assertThat(json(stats()).getInt("throttled")).isEqualTo(1);
+    assertThat(json(stats()).getInt("requests_before_retry_after")).isEqualTo(1);
+    assertThat(post("/sim/throttle", "{}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void withTwoSlotsAThirdRequestWaitsForOneToFinish() throws Exception {
+    post("/sim/config", "{\"first_token_ms\":300}");
+    assertThat(post("/sim/slots", "{\"slots\":2}").statusCode()).isEqualTo(200);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      long start = System.nanoTime();
+      var calls = new java.util.ArrayList<java.util.concurrent.Future<Long>>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(
+            pool.submit(
+                () -> {
+                  post("/v1/chat/completions", CHAT);
+                  return (System.nanoTime() - start) / 1_000_000;
+                }));
+      }
+      var ends = new java.util.ArrayList<Long>();
+      for (var c : calls) {
+        ends.add(c.get());
+      }
+      java.util.Collections.sort(ends);
+      // Two answered together after ~300 ms, the third only after one of them: ~600 ms.
+      assertThat(ends.get(2)).isGreaterThanOrEqualTo(ends.get(0) + 250);
+    } finally {
+      pool.shutdownNow();
+      post("/sim/slots", "{\"slots\":0}");
+    }
+    assertThat(post("/sim/slots", "{}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void errorRateOneAnswersTheConfiguredStatus() throws Exception {
     post("/sim/config", "{\"error_rate\":1.0,\"error_status\":503}");
     assertThat(post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(503);

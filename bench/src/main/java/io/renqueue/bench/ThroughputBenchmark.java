@@ -94,6 +94,22 @@ public final class ThroughputBenchmark {
                 "http://127.0.0.1:28093"));
         say("routing: the local backend fails for 15 s, then heals");
         report.add(bench.outage("http://127.0.0.1:28091"));
+        BenchHttp http = new BenchHttp(config.apiUrl(), routing.adminToken());
+        say("routing: 429 with Retry-After 30 seen by one of two workers");
+        report.add(new ClusterCooldown(config, http).run("http://127.0.0.1:28092"));
+        say("routing: a 90/10 split over 2000 tasks, then rollback");
+        report.add(
+            new CanarySplit(config, http)
+                .run(2000, "http://127.0.0.1:28091", "http://127.0.0.1:28093"));
+        say("routing: Ren-Queue against Portkey's gateway (static fallback), same workload");
+        report.add(
+            new GatewayComparison(config, http)
+                .run(
+                    "http://127.0.0.1:28091",
+                    "http://127.0.0.1:28092",
+                    "http://127.0.0.1:28093",
+                    12,
+                    40));
       } finally {
         routing.stop();
       }

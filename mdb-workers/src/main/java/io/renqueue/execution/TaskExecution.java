@@ -67,11 +67,11 @@ public class TaskExecution {
 
   private DegradedModels degradedModels = DegradedModels.NONE;
 
+  /** Optional: MicroProfile Config treats an empty value (the server.xml default) as missing. */
   @Inject
   void degradedModels(
-      @ConfigProperty(name = "renqueue.routing.degraded-models", defaultValue = "")
-          String setting) {
-    degradedModels = DegradedModels.parse(setting);
+      @ConfigProperty(name = "renqueue.routing.degraded-models") Optional<String> setting) {
+    degradedModels = DegradedModels.parse(setting.orElse(""));
   }
 
   @Inject

@@ -61,9 +61,19 @@ public final class Stack {
     Thread.currentThread().join();
   }
 
+  private volatile Credentials started;
+
   /** Starts every component; on failure stops what it started and rethrows. */
   public void start() throws Exception {
-    startAll();
+    started = startAll();
+  }
+
+  /** The admin API's bearer token of the stack this object started. */
+  public String adminToken() {
+    if (started == null) {
+      throw new IllegalStateException("the stack is not started");
+    }
+    return started.adminToken();
   }
 
   private Credentials startAll() throws Exception {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -29,14 +30,16 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
   private static final Logger LOG = Logger.getLogger(AdminTokenFilter.class.getName());
 
+  /** Optional: MicroProfile Config treats an empty value (the server.xml default) as missing. */
   @Inject
-  @ConfigProperty(name = "renqueue.admin.token", defaultValue = "")
-  String token;
+  @ConfigProperty(name = "renqueue.admin.token")
+  Optional<String> configuredToken;
 
   @Override
   public void filter(ContainerRequestContext request) {
     String path = request.getUriInfo().getRequestUri().getRawPath();
-    if (token.isBlank()) {
+    String token = configuredToken.orElse("").trim();
+    if (token.isEmpty()) {
       abort(
           request,
           new Problem(
