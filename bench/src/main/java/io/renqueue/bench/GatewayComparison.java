@@ -77,7 +77,7 @@ final class GatewayComparison {
 
       // What a gateway adds to one request: 200 requests one after the other, instant backend.
       setUp(local, free, paid, 0, 0);
-      long direct = medianMillis(local + "/chat/completions", Map.of(), 200);
+      long direct = medianMillis(local + "/v1/chat/completions", Map.of(), 200);
       long viaPortkey = medianMillis(portkeyUrl, Map.of("x-portkey-config", localOnly), 200);
       long viaRenqueue = medianMillis(renqueueUrl, Map.of(), 200);
 

@@ -78,38 +78,37 @@ public final class ThroughputBenchmark {
         aging.stop();
       }
     }
-    if (parts.contains("routing")) {
+    if (parts.contains("routing")
+        || parts.contains("cooldown")
+        || parts.contains("split")
+        || parts.contains("gateway")) {
       System.setProperty("renqueue.stack.topology", "bench-routing");
       Stack routing = new Stack();
       routing.start();
       try {
-        say("routing: 500 mixed tasks at 15/s over local (2 at once), free (60/min) and paid");
-        RoutingUnderLoad bench = new RoutingUnderLoad(config);
-        report.add(
-            bench.run(
-                500,
-                15,
-                "http://127.0.0.1:28091",
-                "http://127.0.0.1:28092",
-                "http://127.0.0.1:28093"));
-        say("routing: the local backend fails for 15 s, then heals");
-        report.add(bench.outage("http://127.0.0.1:28091"));
+        String local = "http://127.0.0.1:28091";
+        String free = "http://127.0.0.1:28092";
+        String paid = "http://127.0.0.1:28093";
         BenchHttp http = new BenchHttp(config.apiUrl(), routing.adminToken());
-        say("routing: 429 with Retry-After 30 seen by one of two workers");
-        report.add(new ClusterCooldown(config, http).run("http://127.0.0.1:28092"));
-        say("routing: a 90/10 split over 2000 tasks, then rollback");
-        report.add(
-            new CanarySplit(config, http)
-                .run(2000, "http://127.0.0.1:28091", "http://127.0.0.1:28093"));
-        say("routing: Ren-Queue against Portkey's gateway (static fallback), same workload");
-        report.add(
-            new GatewayComparison(config, http)
-                .run(
-                    "http://127.0.0.1:28091",
-                    "http://127.0.0.1:28092",
-                    "http://127.0.0.1:28093",
-                    12,
-                    40));
+        if (parts.contains("routing")) {
+          say("routing: 500 mixed tasks at 15/s over local (2 at once), free (60/min) and paid");
+          RoutingUnderLoad bench = new RoutingUnderLoad(config);
+          report.add(bench.run(500, 15, local, free, paid));
+          say("routing: the local backend fails for 15 s, then heals");
+          report.add(bench.outage(local));
+        }
+        if (parts.contains("cooldown")) {
+          say("cooldown: 429 with Retry-After 30 seen by one of two workers");
+          report.add(new ClusterCooldown(config, http).run(free));
+        }
+        if (parts.contains("split")) {
+          say("split: 90/10 over 2000 tasks, then rollback");
+          report.add(new CanarySplit(config, http).run(2000, local, paid));
+        }
+        if (parts.contains("gateway")) {
+          say("gateway: Ren-Queue against Portkey's gateway (static fallback), same workload");
+          report.add(new GatewayComparison(config, http).run(local, free, paid, 12, 40));
+        }
       } finally {
         routing.stop();
       }

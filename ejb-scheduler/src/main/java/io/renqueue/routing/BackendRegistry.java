@@ -47,10 +47,15 @@ public class BackendRegistry {
   }
 
   public List<BackendDefinition> all() {
-    long now = System.currentTimeMillis();
-    if (now - readAt >= REFRESH_MILLIS) {
-      readAt = now;
-      refresh();
+    if (System.currentTimeMillis() - readAt >= REFRESH_MILLIS) {
+      synchronized (this) {
+        // Callers that find the set stale wait for the one re-read instead of routing with a set
+        // that may be far older than a second (nothing re-reads it while no task runs).
+        if (System.currentTimeMillis() - readAt >= REFRESH_MILLIS) {
+          refresh();
+          readAt = System.currentTimeMillis();
+        }
+      }
     }
     return current;
   }

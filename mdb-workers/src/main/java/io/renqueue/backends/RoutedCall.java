@@ -3,6 +3,7 @@ package io.renqueue.backends;
 import io.renqueue.ratelimit.Admission;
 import io.renqueue.ratelimit.BackendAdmission;
 import io.renqueue.routing.BackendDefinition;
+import io.renqueue.routing.PaidOnlyWhenNeeded;
 import io.renqueue.routing.RoutingDecision;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -44,6 +46,14 @@ public class RoutedCall {
   }
 
   @Inject BackendHealth health;
+
+  /**
+   * How long a task waits for a full free backend before a paid one ({@link PaidOnlyWhenNeeded}).
+   */
+  @Inject
+  @ConfigProperty(name = "renqueue.routing.wait-for-free-ms", defaultValue = "1000")
+  long waitForFreeMs;
+
   @EJB BackendAdmission admission;
 
   @Inject
@@ -75,9 +85,9 @@ public class RoutedCall {
     List<String> brokenOff = new ArrayList<>();
     for (int i = 0; i < decision.candidates().size(); i++) {
       if (i == decision.primaryCount()) {
-        if (!failed) {
+        if (!failed && i > 0) {
           // The requested model's backends are only busy: wait for them rather than answer
-          // with a smaller model.
+          // with a smaller model. (None at all: nothing to wait for.)
           break;
         }
         log.degraded(decision.degradedTo());
@@ -104,6 +114,11 @@ public class RoutedCall {
         Admission a;
         try {
           a = admission.admit(b, estimatedTokens);
+          if (!a.isAdmitted()
+              && PaidOnlyWhenNeeded.waitFor(
+                  decision.policy(), b, a.retryAt(), laterBackends(decision, i, backends))) {
+            a = awaitFreeSlot(b, estimatedTokens, preemption, log);
+          }
         } catch (RuntimeException e) {
           circuit.abandoned();
           throw e;
@@ -235,6 +250,25 @@ public class RoutedCall {
           .timer("renqueue.backend.call", new Tag("backend", b.name()), new Tag("outcome", outcome))
           .update(Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  private static List<BackendDefinition> laterBackends(
+      RoutingDecision decision, int index, Map<String, BackendDefinition> backends) {
+    return decision.candidates().subList(index + 1, decision.candidates().size()).stream()
+        .map(c -> backends.get(c.backend()))
+        .toList();
+  }
+
+  /** Asks again every 25 ms, up to {@code wait-for-free-ms}, for a slot on a full free backend. */
+  private Admission awaitFreeSlot(
+      BackendDefinition b, int estimatedTokens, Preemption preemption, AttemptLog log) {
+    long deadline = System.nanoTime() + waitForFreeMs * 1_000_000;
+    Admission a = admission.admit(b, estimatedTokens);
+    while (!a.isAdmitted() && a.retryAt() == null && System.nanoTime() < deadline) {
+      pause(Duration.ofMillis(25), preemption, log);
+      a = admission.admit(b, estimatedTokens);
+    }
+    return a;
   }
 
   /** Best effort: an unreleased row stops counting when it expires anyway. */

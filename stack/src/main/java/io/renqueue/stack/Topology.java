@@ -154,6 +154,11 @@ public record Topology(
             new Server("bench-worker-2", 29082, 29445, false, 4)),
         Map.ofEntries(
             Map.entry("renqueue.sweep.interval-seconds", "2"),
+            // Named models, not "*": a benchmark part that adds a backend through the admin API
+            // for its own model must be the only one serving it.
+            Map.entry("renqueue.backend.local.models", "sim-small"),
+            Map.entry("renqueue.backend.free.models", "sim-small"),
+            Map.entry("renqueue.backend.paid.models", "sim-small"),
             Map.entry("renqueue.backend.local.kind", "local"),
             Map.entry("renqueue.backend.local.limits.max-concurrency", "2"),
             Map.entry("renqueue.backend.free.kind", "cloud-free"),
