@@ -35,8 +35,13 @@ final class GatewayComparison {
 
   private final BenchConfig config;
   private final BenchHttp sims;
+  // HTTP/1.1 only: the default h2c upgrade headers (Connection: Upgrade) are forwarded by Portkey
+  // to its own HTTP client, which refuses them.
   private final HttpClient http =
-      HttpClient.newBuilder().executor(Executors.newFixedThreadPool(64)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(64))
+          .build();
 
   GatewayComparison(BenchConfig config, BenchHttp sims) {
     this.config = config;

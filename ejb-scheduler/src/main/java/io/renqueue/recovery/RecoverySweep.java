@@ -1,5 +1,7 @@
 package io.renqueue.recovery;
 
+import io.renqueue.cluster.NodeLiveness;
+import io.renqueue.cluster.NodeWatch;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
@@ -25,6 +27,7 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,6 +82,21 @@ public class RecoverySweep {
   @EJB private FairShareCounters fairShare;
   @EJB private PreemptionRequests preemption;
   @EJB private BackendAdmission admission;
+  @EJB private NodeWatch nodes;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
+  long heartbeatSeconds;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.suspect-after-misses", defaultValue = "2")
+  int suspectAfterMisses;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.dead-after-misses", defaultValue = "4")
+  int deadAfterMisses;
+
+  private NodeLiveness liveness;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "scheduler")
@@ -94,13 +112,16 @@ public class RecoverySweep {
   @PostConstruct
   void schedule() {
     holder = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
+    liveness =
+        new NodeLiveness(
+            Duration.ofSeconds(Math.max(1, heartbeatSeconds)), suspectAfterMisses, deadAfterMisses);
     if (!enabled) {
       LOG.info("Recovery sweep disabled on this server (renqueue.scheduler.enabled=false)");
       return;
     }
     long period = Math.max(1, intervalSeconds) * 1000;
     timers.createIntervalTimer(period, period, new TimerConfig("renqueue-recovery-sweep", false));
-    LOG.info(() -> "Recovery sweep every " + intervalSeconds + " s");
+    LOG.info(() -> "Recovery sweep every " + intervalSeconds + " s; nodes: " + liveness.describe());
   }
 
   @PreDestroy
@@ -133,6 +154,12 @@ public class RecoverySweep {
   }
 
   private void sweep() {
+    try {
+      nodes.check(liveness);
+    } catch (RuntimeException e) {
+      // The task rules below must not stop because a node could not be judged.
+      LOG.warning(() -> "Node check failed: " + e);
+    }
     for (UUID id : store.expireOverdue(BATCH)) {
       outcomes.announce(id);
     }

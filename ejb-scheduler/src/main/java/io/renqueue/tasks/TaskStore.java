@@ -279,6 +279,22 @@ public class TaskStore {
    * yet, so whatever the database says it runs was lost with its previous life; the next sweep
    * requeues those tasks (or fails them when out of attempts) instead of waiting for the leases.
    */
+  /**
+   * Extends the lease of a task this node still runs under this fence, on the database clock. False
+   * when the task is no longer this attempt's (its lease ran out and it moved on).
+   */
+  public boolean renewLease(UUID id, int fence, String node, int leaseSeconds) {
+    return em.createNativeQuery(
+                "UPDATE task SET lease_expires_at = now() + make_interval(secs => ?4)"
+                    + " WHERE id = ?1 AND attempts = ?2 AND node_id = ?3 AND state = 'RUNNING'")
+            .setParameter(1, id)
+            .setParameter(2, fence)
+            .setParameter(3, node)
+            .setParameter(4, leaseSeconds)
+            .executeUpdate()
+        == 1;
+  }
+
   public int expireLeasesOf(String node) {
     return em.createNativeQuery(
             "UPDATE task SET lease_expires_at = now() WHERE node_id = ?1 AND state = 'RUNNING'")

@@ -16,12 +16,21 @@ class PaidOnlyWhenNeededTest {
 
   @Test
   void aFullFreeBackendIsWaitedForWhenTheAlternativeCostsMoney() {
-    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(PAID))).isTrue();
+    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(PAID), 0))
+        .isTrue();
+  }
+
+  @Test
+  void noMoreTasksWaitThanTheBackendHasSlots() {
+    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(PAID), 1))
+        .isTrue();
+    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(PAID), 2))
+        .isFalse();
   }
 
   @Test
   void nothingIsWaitedForWhenTheNextCandidateIsFreeToo() {
-    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(FREE_QUOTA)))
+    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.COST, LOCAL, null, List.of(FREE_QUOTA), 0))
         .isFalse();
   }
 
@@ -29,17 +38,17 @@ class PaidOnlyWhenNeededTest {
   void aBudgetOrCooldownThatLastsLongerIsNotWaitedFor() {
     assertThat(
             PaidOnlyWhenNeeded.waitFor(
-                RoutingPolicy.COST, LOCAL, Instant.now().plusSeconds(30), List.of(PAID)))
+                RoutingPolicy.COST, LOCAL, Instant.now().plusSeconds(30), List.of(PAID), 0))
         .isFalse();
   }
 
   @Test
   void otherPoliciesAndPaidBackendsNeverWait() {
-    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.LATENCY, LOCAL, null, List.of(PAID)))
+    assertThat(PaidOnlyWhenNeeded.waitFor(RoutingPolicy.LATENCY, LOCAL, null, List.of(PAID), 0))
         .isFalse();
     assertThat(
             PaidOnlyWhenNeeded.waitFor(
-                RoutingPolicy.COST, backend("p2", new Price(1, 1), 2), null, List.of(PAID)))
+                RoutingPolicy.COST, backend("p2", new Price(1, 1), 2), null, List.of(PAID), 0))
         .isFalse();
   }
 

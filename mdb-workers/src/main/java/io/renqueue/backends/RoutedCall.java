@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -55,6 +57,9 @@ public class RoutedCall {
   long waitForFreeMs;
 
   @EJB BackendAdmission admission;
+
+  /** Tasks on this server waiting for a full free backend, per backend. */
+  private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
 
   @Inject
   @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
@@ -114,10 +119,20 @@ public class RoutedCall {
         Admission a;
         try {
           a = admission.admit(b, estimatedTokens);
+          AtomicInteger waiters = waiting.computeIfAbsent(b.name(), k -> new AtomicInteger());
           if (!a.isAdmitted()
               && PaidOnlyWhenNeeded.waitFor(
-                  decision.policy(), b, a.retryAt(), laterBackends(decision, i, backends))) {
-            a = awaitFreeSlot(b, estimatedTokens, preemption, log);
+                  decision.policy(),
+                  b,
+                  a.retryAt(),
+                  laterBackends(decision, i, backends),
+                  waiters.get())) {
+            waiters.incrementAndGet();
+            try {
+              a = awaitFreeSlot(b, estimatedTokens, preemption, log);
+            } finally {
+              waiters.decrementAndGet();
+            }
           }
         } catch (RuntimeException e) {
           circuit.abandoned();

@@ -21,6 +21,7 @@ public class RunningTasks {
     private final int fence;
     private final Thread thread;
     private volatile boolean preempted;
+    private volatile Stop stop = Stop.NONE;
     private boolean closed;
 
     Slot(int fence, Thread thread) {
@@ -32,6 +33,49 @@ public class RunningTasks {
     public boolean preempted() {
       return preempted;
     }
+
+    /** Why the call was taken back, when it was not a preemption. */
+    public Stop stop() {
+      return stop;
+    }
+  }
+
+  /** Why a running attempt was stopped from outside, other than by preemption. */
+  public enum Stop {
+    NONE,
+    /** Its lease was not renewed in time and the task moved on: write nothing. */
+    LEASE_LOST,
+    /** This worker is shutting down: hand the task back to the queue. */
+    HANDED_BACK
+  }
+
+  /** Attempts running now: task → fence. */
+  public Map<UUID, Integer> fences() {
+    Map<UUID, Integer> fences = new java.util.HashMap<>();
+    slots.forEach((task, slot) -> fences.put(task, slot.fence));
+    return fences;
+  }
+
+  public int busy() {
+    return slots.size();
+  }
+
+  /** Stops the attempt's backend call for {@code why}; false when it already ended. */
+  public boolean stop(UUID task, int fence, Stop why) {
+    Slot slot = slots.get(task);
+    if (slot == null || slot.fence != fence) {
+      return false;
+    }
+    synchronized (slot) {
+      if (slot.closed) {
+        return false;
+      }
+      slot.stop = why;
+      // The backend call treats it like a preemption: abort, no failure recorded.
+      slot.preempted = true;
+      slot.thread.interrupt();
+    }
+    return true;
   }
 
   /** Registers the calling thread as running this attempt. */

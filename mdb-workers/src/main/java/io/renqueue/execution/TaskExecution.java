@@ -64,6 +64,8 @@ public class TaskExecution {
   @EJB AnswerStream answerStream;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
+  @Inject NodeStatus node;
+  @EJB io.renqueue.dispatch.TaskDispatcher dispatcher;
 
   private DegradedModels degradedModels = DegradedModels.NONE;
 
@@ -78,9 +80,9 @@ public class TaskExecution {
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
   String nodeId;
 
-  /** Longer than the slowest full fallback chain, or a healthy worker would be presumed dead. */
+  /** Renewed by the heartbeat while the task runs ({@link NodeHeartbeat}). */
   @Inject
-  @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "900")
+  @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "30")
   int leaseSeconds;
 
   /**
@@ -90,6 +92,10 @@ public class TaskExecution {
   public void execute(UUID token) {
     // A pooled thread starts clean, whatever its last task left behind.
     Thread.interrupted();
+    if (node.draining()) {
+      passTokenOn(token);
+      return;
+    }
     Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds);
     if (claim.isEmpty()) {
       LOG.fine(() -> "Dispatch token for task " + token + " ignored: nothing is waiting");
@@ -112,7 +118,7 @@ public class TaskExecution {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     } catch (RuntimeException e) {
       if (slot.preempted()) {
-        outcomes.requeuePreempted(taskId, fence);
+        takenBack(taskId, fence, slot);
         return;
       }
       // Anything but a backend failure is our bug or a broken dependency. Record it as the
@@ -219,7 +225,7 @@ public class TaskExecution {
               task.getType() == TaskType.EMBEDDING ? backends.embeddings() : backends.chat());
     } catch (PreemptedException e) {
       Thread.interrupted();
-      outcomes.requeuePreempted(taskId, fence);
+      takenBack(taskId, fence, slot);
       return;
     } catch (BackendsBusyException e) {
       store.recordRouting(taskId, fence, trace);
@@ -235,7 +241,7 @@ public class TaskExecution {
       // A timed-out chain leaves the thread interrupted; the outcome must still be written.
       Thread.interrupted();
       if (slot.preempted()) {
-        outcomes.requeuePreempted(taskId, fence);
+        takenBack(taskId, fence, slot);
         return;
       }
       store.recordRouting(taskId, fence, trace);
@@ -292,6 +298,45 @@ public class TaskExecution {
             request.features(),
             request.constraints());
     return decision.degradingTo(smaller.get(), Router.route(degraded, known, status, now));
+  }
+
+  /**
+   * The attempt was stopped from outside: preempted (back to the queue, counted as a preemption),
+   * handed back by a worker that is shutting down (back to the queue at once, not a failure), or
+   * its lease was lost (another attempt owns the task: write nothing).
+   */
+  private void takenBack(UUID taskId, int fence, RunningTasks.Slot slot) {
+    switch (slot.stop()) {
+      case LEASE_LOST ->
+          LOG.warning(
+              () ->
+                  "Task "
+                      + taskId
+                      + " (attempt "
+                      + fence
+                      + "): lease lost while running; nothing stored, the task runs elsewhere");
+      case HANDED_BACK ->
+          record(
+              () ->
+                  outcomes.defer(
+                      taskId,
+                      fence,
+                      Instant.now(),
+                      "handed back: node " + nodeId + " is shutting down"));
+      case NONE -> outcomes.requeuePreempted(taskId, fence);
+    }
+  }
+
+  /**
+   * A draining node takes no task: the token goes back to the broker for another node, a second
+   * later so a cluster of draining nodes does not spin on it.
+   */
+  private void passTokenOn(UUID token) {
+    Task task =
+        store.find(token).orElseThrow(() -> new io.renqueue.tasks.TaskNotVisibleException(token));
+    if (task.getState() == io.renqueue.tasks.TaskState.QUEUED) {
+      dispatcher.dispatchLater(token, task.getPriority(), task.getDispatchPriority(), 1000);
+    }
   }
 
   /** An outcome that could not be written is not an internal error of the task. */

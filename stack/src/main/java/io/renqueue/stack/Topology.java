@@ -90,7 +90,11 @@ public record Topology(
             Map.entry("renqueue.backend.sim-c.limits.max-concurrency", "1"),
             Map.entry("backend.timeout-ms", "1500"),
             Map.entry("backend.max-retries", "2"),
-            Map.entry("renqueue.worker.lease-seconds", "20"),
+            // A lease far shorter than the retry chains some tests run (about 9 s): they only
+            // pass if the heartbeat renews it.
+            Map.entry("renqueue.worker.lease-seconds", "5"),
+            Map.entry("renqueue.node.heartbeat-seconds", "1"),
+            Map.entry("renqueue.node.gpu", "sim-gpu:24576"),
             Map.entry("renqueue.sweep.interval-seconds", "1"),
             Map.entry("renqueue.preemption.after-seconds", "2"),
             Map.entry("renqueue.circuit.window", "100000"),

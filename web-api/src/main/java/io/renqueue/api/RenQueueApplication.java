@@ -1,6 +1,7 @@
 package io.renqueue.api;
 
 import io.renqueue.api.admin.AdminTokenFilter;
+import io.renqueue.api.cluster.NodesResource;
 import io.renqueue.api.problems.InvalidDependenciesMapper;
 import io.renqueue.api.problems.InvalidSubmissionMapper;
 import io.renqueue.api.problems.ProblemExceptionMapper;
@@ -37,6 +38,7 @@ public class RenQueueApplication extends Application {
         UsageResource.class,
         SplitsResource.class,
         BackendsResource.class,
+        NodesResource.class,
         AdminTokenFilter.class,
         ProblemExceptionMapper.class,
         InvalidSubmissionMapper.class,

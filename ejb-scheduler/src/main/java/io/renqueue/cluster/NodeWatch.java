@@ -1,0 +1,86 @@
+package io.renqueue.cluster;
+
+import io.renqueue.tasks.TaskStore;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * The control plane's side of the heartbeats, run by the scheduler sweep (once per period in the
+ * cluster): probe every node's health endpoint, judge it ({@link NodeLiveness}), and isolate a node
+ * that turned DEAD by ending the leases of its running tasks, so the same sweep queues them again
+ * for the other nodes. Its late results are then refused by the fence.
+ */
+@Stateless
+public class NodeWatch {
+
+  private static final Logger LOG = Logger.getLogger(NodeWatch.class.getName());
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  @EJB NodeRegistry registry;
+  @EJB TaskStore tasks;
+
+  public void check(NodeLiveness rules) {
+    for (Object[] n : registry.all()) {
+      String id = (String) n[0];
+      NodeState before = NodeState.valueOf((String) n[2]);
+      boolean draining = Boolean.TRUE.equals(n[5]);
+      String healthUrl = (String) n[9];
+      long sinceMs = ((Number) n[18]).longValue();
+      if (before == NodeState.DEAD && "stopped".equals(n[3])) {
+        continue; // left cleanly; it registers again when it starts
+      }
+      Boolean probeOk = healthUrl == null ? null : probe(healthUrl);
+      NodeState now = rules.judge(Duration.ofMillis(sinceMs), probeOk, draining);
+      String reason =
+          switch (now) {
+            case UP -> "reporting";
+            case DRAINING -> "drain requested";
+            case SUSPECT ->
+                "no heartbeat for "
+                    + sinceMs / 1000
+                    + " s"
+                    + (Boolean.TRUE.equals(probeOk) ? "; health probe answers" : "");
+            case DEAD -> "no heartbeat for " + sinceMs / 1000 + " s; health probe fails";
+          };
+      registry.judged(id, now, reason, probeOk);
+      if (now != before) {
+        LOG.warning(() -> "Node " + id + " " + before + " → " + now + " (" + reason + ")");
+      }
+      if (now == NodeState.DEAD && before != NodeState.DEAD) {
+        int released = tasks.expireLeasesOf(id);
+        if (released > 0) {
+          LOG.warning(
+              () ->
+                  "Node " + id + " is dead: " + released + " running task(s) go back to the queue");
+        }
+      }
+    }
+    registry.forgetLongDead();
+  }
+
+  private static boolean probe(String url) {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .timeout(Duration.ofSeconds(1))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package io.renqueue.execution;
+
+import io.renqueue.cluster.GpuStatus;
+import io.renqueue.cluster.NodeRegistry;
+import io.renqueue.cluster.NodeReport;
+import io.renqueue.routing.BackendDefinition;
+import io.renqueue.routing.BackendKind;
+import io.renqueue.routing.BackendRegistry;
+import io.renqueue.tasks.TaskStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * This server's side of the node registry. Every {@code renqueue.node.heartbeat-seconds} it reports
+ * itself (roles, slots in use, models loaded, GPUs, version, where to probe it), learns whether it
+ * is asked to drain, and renews the leases of the tasks it runs; a task whose lease could not be
+ * renewed (it ran out and the task moved on) is stopped at once. On shutdown it drains: it takes
+ * nothing new, lets running tasks finish for up to {@code renqueue.worker.drain-seconds}, then
+ * hands the rest back to the queue, so it leaves nothing RUNNING.
+ */
+@Singleton
+@Startup
+@DependsOn("ejb-scheduler.jar#SchemaMigrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class NodeHeartbeat {
+
+  private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
+
+  @Resource TimerService timers;
+  @EJB NodeRegistry registry;
+  @EJB TaskStore tasks;
+  @Inject RunningTasks running;
+  @Inject NodeStatus status;
+  @Inject BackendRegistry backends;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
+  String nodeId;
+
+  @Inject
+  @ConfigProperty(name = "worker.enabled", defaultValue = "true")
+  boolean worker;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.scheduler.enabled", defaultValue = "true")
+  boolean scheduler;
+
+  @Inject
+  @ConfigProperty(name = "worker.slots", defaultValue = "4")
+  int slots;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
+  long heartbeatSeconds;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "30")
+  int leaseSeconds;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.worker.drain-seconds", defaultValue = "20")
+  int drainSeconds;
+
+  /** Where the control plane reaches this server; empty: 127.0.0.1 and its HTTP port. */
+  @Inject
+  @ConfigProperty(name = "renqueue.node.url")
+  Optional<String> advertisedUrl;
+
+  @Inject
+  @ConfigProperty(name = "http.port", defaultValue = "9080")
+  int httpPort;
+
+  /** Models loaded on this node; empty: those of the configured local backends. */
+  @Inject
+  @ConfigProperty(name = "renqueue.node.models")
+  Optional<String> declaredModels;
+
+  /** The declared GPU profile, used where nvidia-smi is not available: name:memory-mib,… */
+  @Inject
+  @ConfigProperty(name = "renqueue.node.gpu")
+  Optional<String> declaredGpu;
+
+  private final Instant startedAt = Instant.now();
+  private volatile boolean nvidiaSmi = true;
+
+  @PostConstruct
+  void start() {
+    long period = Math.max(1, heartbeatSeconds) * 1000;
+    timers.createIntervalTimer(0, period, new TimerConfig("renqueue-node-heartbeat", false));
+    LOG.info(
+        () ->
+            "Node "
+                + nodeId
+                + " reports every "
+                + heartbeatSeconds
+                + " s"
+                + (worker ? "; task leases " + leaseSeconds + " s, renewed while running" : ""));
+  }
+
+  @Timeout
+  void beat() {
+    try {
+      status.draining(registry.heartbeat(report(), startedAt));
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "Heartbeat of node " + nodeId + " not recorded: " + e);
+    }
+    if (worker) {
+      renewLeases();
+    }
+  }
+
+  private void renewLeases() {
+    for (Map.Entry<UUID, Integer> t : running.fences().entrySet()) {
+      boolean renewed;
+      try {
+        renewed = tasks.renewLease(t.getKey(), t.getValue(), nodeId, leaseSeconds);
+      } catch (RuntimeException e) {
+        // The database is away: the lease may run out, and then the fence protects the result.
+        LOG.warning(() -> "Lease of task " + t.getKey() + " not renewed: " + e);
+        continue;
+      }
+      if (!renewed && running.stop(t.getKey(), t.getValue(), RunningTasks.Stop.LEASE_LOST)) {
+        LOG.warning(
+            () ->
+                "Task "
+                    + t.getKey()
+                    + " (attempt "
+                    + t.getValue()
+                    + ") lost its lease on node "
+                    + nodeId
+                    + "; its call is stopped");
+      }
+    }
+  }
+
+  @PreDestroy
+  void drain() {
+    status.stopping();
+    if (worker && running.busy() > 0) {
+      LOG.info(
+          () ->
+              "Node "
+                  + nodeId
+                  + " stopping: waiting up to "
+                  + drainSeconds
+                  + " s for "
+                  + running.busy()
+                  + " running task(s)");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
+      awaitIdle(deadline);
+      Map<UUID, Integer> left = running.fences();
+      left.forEach((task, fence) -> running.stop(task, fence, RunningTasks.Stop.HANDED_BACK));
+      if (!left.isEmpty()) {
+        LOG.warning(
+            () -> "Node " + nodeId + " handed " + left.size() + " task(s) back to the queue");
+        awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+    try {
+      registry.left(nodeId);
+    } catch (RuntimeException e) {
+      LOG.info(() -> "Could not mark node " + nodeId + " stopped: " + e);
+    }
+  }
+
+  private void awaitIdle(long deadlineNanos) {
+    while (running.busy() > 0 && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private NodeReport report() {
+    List<String> roles = new ArrayList<>();
+    if (worker) {
+      roles.add("worker");
+    }
+    if (scheduler) {
+      roles.add("scheduler");
+    }
+    String base = advertisedUrl.filter(u -> !u.isBlank()).orElse("http://127.0.0.1:" + httpPort);
+    return new NodeReport(
+        nodeId,
+        roles,
+        base.replaceAll("/+$", "") + "/health/ready",
+        version(),
+        worker ? slots : 0,
+        running.busy(),
+        worker ? models() : List.of(),
+        gpu());
+  }
+
+  private List<String> models() {
+    if (declaredModels.isPresent() && !declaredModels.get().isBlank()) {
+      return List.of(declaredModels.get().split("\\s*,\\s*"));
+    }
+    return backends.all().stream()
+        .filter(b -> b.kind() == BackendKind.LOCAL)
+        .map(BackendDefinition::models)
+        .flatMap(List::stream)
+        .map(m -> m.alias())
+        .distinct()
+        .toList();
+  }
+
+  /** nvidia-smi when the node has one (tried once; a node without it uses its declared profile). */
+  private GpuStatus gpu() {
+    if (nvidiaSmi) {
+      try {
+        Process p = new ProcessBuilder(GpuStatus.NVIDIA_SMI).redirectErrorStream(true).start();
+        if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return GpuStatus.fromNvidiaSmi(
+              new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        p.destroyForcibly();
+      } catch (IOException e) {
+        // not installed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      nvidiaSmi = false;
+    }
+    return GpuStatus.declared(declaredGpu.orElse(""));
+  }
+
+  private static String version() {
+    String v = NodeHeartbeat.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}
