@@ -52,7 +52,7 @@ public class NodeWatch {
           };
       registry.judged(id, now, reason, probeOk);
       if (now != before) {
-        LOG.warning(() -> "Node " + id + " " + before + " → " + now + " (" + reason + ")");
+        LOG.warning(() -> "Node " + id + " " + before + " -> " + now + " (" + reason + ")");
       }
       if (now == NodeState.DEAD && before != NodeState.DEAD) {
         int released = tasks.expireLeasesOf(id);

@@ -9,16 +9,12 @@ import io.renqueue.routing.BackendRegistry;
 import io.renqueue.tasks.TaskStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.Timeout;
-import jakarta.ejb.TimerConfig;
-import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,9 +34,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * This server's side of the node registry. Every {@code renqueue.node.heartbeat-seconds} it reports
  * itself (roles, slots in use, models loaded, GPUs, version, where to probe it), learns whether it
  * is asked to drain, and renews the leases of the tasks it runs; a task whose lease could not be
- * renewed (it ran out and the task moved on) is stopped at once. On shutdown it drains: it takes
- * nothing new, lets running tasks finish for up to {@code renqueue.worker.drain-seconds}, then
- * hands the rest back to the queue, so it leaves nothing RUNNING.
+ * renewed (it ran out and the task moved on) is stopped at once.
+ *
+ * <p>Shutdown: Liberty first quiesces (its message endpoints stop taking tokens and it waits up to
+ * 30 s for running tasks), then stops the application; whatever still runs then is handed back to
+ * the queue here, so the node leaves nothing RUNNING. The beat runs on its own thread rather than
+ * an EJB timer because Liberty suspends EJB timers while it quiesces, and leases must still be
+ * renewed while running tasks finish.
  */
 @Singleton
 @Startup
@@ -48,7 +50,6 @@ public class NodeHeartbeat {
 
   private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
 
-  @Resource TimerService timers;
   @EJB NodeRegistry registry;
   @EJB TaskStore tasks;
   @Inject RunningTasks running;
@@ -79,10 +80,6 @@ public class NodeHeartbeat {
   @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "30")
   int leaseSeconds;
 
-  @Inject
-  @ConfigProperty(name = "renqueue.worker.drain-seconds", defaultValue = "20")
-  int drainSeconds;
-
   /** Where the control plane reaches this server; empty: 127.0.0.1 and its HTTP port. */
   @Inject
   @ConfigProperty(name = "renqueue.node.url")
@@ -104,11 +101,21 @@ public class NodeHeartbeat {
 
   private final Instant startedAt = Instant.now();
   private volatile boolean nvidiaSmi = true;
+  private ScheduledExecutorService beats;
 
   @PostConstruct
   void start() {
-    long period = Math.max(1, heartbeatSeconds) * 1000;
-    timers.createIntervalTimer(0, period, new TimerConfig("renqueue-node-heartbeat", false));
+    ClassLoader app = Thread.currentThread().getContextClassLoader();
+    beats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "renqueue-node-heartbeat");
+              t.setDaemon(true);
+              t.setContextClassLoader(app);
+              return t;
+            });
+    beats.scheduleWithFixedDelay(
+        this::beat, 0, Math.max(1, heartbeatSeconds), java.util.concurrent.TimeUnit.SECONDS);
     LOG.info(
         () ->
             "Node "
@@ -119,7 +126,6 @@ public class NodeHeartbeat {
                 + (worker ? "; task leases " + leaseSeconds + " s, renewed while running" : ""));
   }
 
-  @Timeout
   void beat() {
     try {
       status.draining(registry.heartbeat(report(), startedAt));
@@ -127,7 +133,11 @@ public class NodeHeartbeat {
       LOG.warning(() -> "Heartbeat of node " + nodeId + " not recorded: " + e);
     }
     if (worker) {
-      renewLeases();
+      try {
+        renewLeases();
+      } catch (RuntimeException e) {
+        LOG.warning(() -> "Leases on node " + nodeId + " not renewed: " + e);
+      }
     }
   }
 
@@ -156,30 +166,19 @@ public class NodeHeartbeat {
   }
 
   @PreDestroy
-  void drain() {
+  void leave() {
     status.stopping();
-    if (worker && running.busy() > 0) {
-      LOG.info(
-          () ->
-              "Node "
-                  + nodeId
-                  + " stopping: waiting up to "
-                  + drainSeconds
-                  + " s for "
-                  + running.busy()
-                  + " running task(s)");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
-      awaitIdle(deadline);
-      Map<UUID, Integer> left = running.fences();
-      left.forEach((task, fence) -> running.stop(task, fence, RunningTasks.Stop.HANDED_BACK));
-      if (!left.isEmpty()) {
-        LOG.warning(
-            () -> "Node " + nodeId + " handed " + left.size() + " task(s) back to the queue");
-        awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-      }
+    // Liberty's quiesce has already given running tasks up to 30 s; hand back what still runs.
+    Map<UUID, Integer> left = running.fences();
+    left.forEach((task, fence) -> running.stop(task, fence, RunningTasks.Stop.HANDED_BACK));
+    if (!left.isEmpty()) {
+      LOG.warning(() -> "Node " + nodeId + " stopping: handed " + left.size() + " task(s) back");
+      awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     }
+    beats.shutdownNow();
     try {
       registry.left(nodeId);
+      LOG.info(() -> "Node " + nodeId + " left the cluster; nothing runs on it");
     } catch (RuntimeException e) {
       LOG.info(() -> "Could not mark node " + nodeId + " stopped: " + e);
     }
