@@ -48,6 +48,7 @@ public final class BackendSimulator implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger peakInFlight =
       new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, AtomicLong> prompts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   public BackendSimulator(String host, int port, SimulatorSettings initial) throws IOException {
@@ -175,7 +176,9 @@ public final class BackendSimulator implements AutoCloseable {
 
     sleep(s.firstTokenMs(model));
     if (body.getBoolean("stream", false)) {
-      stream(ex, s, id, created, model, tokens, finish, promptTokens);
+      if (stream(ex, s, id, created, model, tokens, finish, promptTokens)) {
+        trackCompleted(prompt);
+      }
       return;
     }
     sleep(generationMillis(s, tokens.size() - 1));
@@ -201,9 +204,11 @@ public final class BackendSimulator implements AutoCloseable {
             .add("system_fingerprint", s.name())
             .build();
     json(ex, 200, response);
+    trackCompleted(prompt);
   }
 
-  private void stream(
+  /** True when the whole answer was sent (not cut, not hung). */
+  private boolean stream(
       HttpExchange ex,
       SimulatorSettings s,
       String id,
@@ -226,13 +231,13 @@ public final class BackendSimulator implements AutoCloseable {
         count("streams_cut");
         out.flush();
         ex.close();
-        return;
+        return false;
       }
       if (s.hangAfterTokens() > 0 && i == s.hangAfterTokens()) {
         count("streams_hung");
         out.flush();
         hangStreamUntilReleased();
-        return;
+        return false;
       }
       JsonObjectBuilder delta = Json.createObjectBuilder();
       if (i == 0) {
@@ -252,6 +257,7 @@ public final class BackendSimulator implements AutoCloseable {
             usage(promptTokens, tokens.size())));
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
+    return true;
   }
 
   private static JsonObject chunk(
@@ -354,6 +360,7 @@ public final class BackendSimulator implements AutoCloseable {
     if ("POST".equals(ex.getRequestMethod()) || "DELETE".equals(ex.getRequestMethod())) {
       counters.clear();
       prompts.clear();
+      completed.clear();
       peakInFlight.set(inFlight.get());
     }
     var b = Json.createObjectBuilder().add("name", settings.get().name());
@@ -376,6 +383,9 @@ public final class BackendSimulator implements AutoCloseable {
     var p = Json.createObjectBuilder();
     prompts.forEach((k, v) -> p.add(k, v.get()));
     b.add("prompts", p);
+    var c = Json.createObjectBuilder();
+    completed.forEach((k, v) -> c.add(k, v.get()));
+    b.add("completed", c);
     json(ex, 200, b.build());
   }
 
@@ -553,6 +563,13 @@ public final class BackendSimulator implements AutoCloseable {
 
   private void count(String key) {
     counters.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** Answers sent in full, per prompt: a task answered twice shows here as 2. */
+  private void trackCompleted(String prompt) {
+    if (completed.size() < MAX_TRACKED_PROMPTS || completed.containsKey(prompt)) {
+      completed.computeIfAbsent(prompt, k -> new AtomicLong()).incrementAndGet();
+    }
   }
 
   private void trackPrompt(String prompt) {

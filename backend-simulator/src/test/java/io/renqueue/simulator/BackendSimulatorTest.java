@@ -143,6 +143,20 @@ class BackendSimulatorTest {
   }
 
   @Test
+  void onlyAnswersSentInFullCountAsCompleted() throws Exception {
+    String streaming = CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"");
+    post("/v1/chat/completions", CHAT);
+    post("/v1/chat/completions", streaming);
+    post("/sim/config", "{\"cut_after_tokens\":3}");
+    post("/v1/chat/completions", streaming);
+
+    var stats = json(stats());
+    String prompt = stats.getJsonObject("prompts").keySet().iterator().next();
+    assertThat(stats.getJsonObject("prompts").getInt(prompt)).isEqualTo(3);
+    assertThat(stats.getJsonObject("completed").getInt(prompt)).isEqualTo(2);
+  }
+
+  @Test
   void errorRateOneAnswersTheConfiguredStatus() throws Exception {
     post("/sim/config", "{\"error_rate\":1.0,\"error_status\":503}");
     assertThat(post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(503);

@@ -27,7 +27,13 @@ public class NodeWatch {
   @EJB NodeRegistry registry;
   @EJB TaskStore tasks;
 
-  public void check(NodeLiveness rules) {
+  /**
+   * Judges every node. Returns how many task slots the nodes that died just now had: a dead node's
+   * consumers may hold dispatch tokens the broker gave them (it only notices the dead connection
+   * after its TTL), so the sweep sends that many extra tokens to the live ones.
+   */
+  public int check(NodeLiveness rules) {
+    int lostSlots = 0;
     for (Object[] n : registry.all()) {
       String id = (String) n[0];
       NodeState before = NodeState.valueOf((String) n[2]);
@@ -55,6 +61,7 @@ public class NodeWatch {
         LOG.warning(() -> "Node " + id + " " + before + " -> " + now + " (" + reason + ")");
       }
       if (now == NodeState.DEAD && before != NodeState.DEAD) {
+        lostSlots += ((Number) n[13]).intValue();
         int released = tasks.expireLeasesOf(id);
         if (released > 0) {
           LOG.warning(
@@ -64,6 +71,7 @@ public class NodeWatch {
       }
     }
     registry.forgetLongDead();
+    return lostSlots;
   }
 
   private static boolean probe(String url) {

@@ -154,8 +154,9 @@ public class RecoverySweep {
   }
 
   private void sweep() {
+    int lostSlots = 0;
     try {
-      nodes.check(liveness);
+      lostSlots = nodes.check(liveness);
     } catch (RuntimeException e) {
       // The task rules below must not stop because a node could not be judged.
       LOG.warning(() -> "Node check failed: " + e);
@@ -171,6 +172,12 @@ public class RecoverySweep {
       Priority priority = redispatch(row);
       metrics.requeued(priority);
       LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
+    }
+    if (lostSlots > 0) {
+      // Tokens a dead node's idle slots had taken are stuck until the broker drops its
+      // connection: wake as many live slots for the most urgent waiting work (extra tokens
+      // are harmless, the claim decides).
+      store.queueHead(lostSlots).forEach(this::redispatch);
     }
     promoteAgedTasks();
     preemption.requestSlotsForStarvingWork();

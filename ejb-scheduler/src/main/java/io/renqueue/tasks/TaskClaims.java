@@ -115,6 +115,7 @@ public class TaskClaims {
     List<Object[]> rows =
         em.createNativeQuery(
                 "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
+                    + " preempt_requested_at = NULL,"
                     + " attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ?2)"
                     + " WHERE id = (SELECT q.id FROM task q WHERE q.tenant_id = ?3"
                     + " AND q.dispatch_priority = ?4 AND q.state = 'QUEUED' AND NOT q.blocked"

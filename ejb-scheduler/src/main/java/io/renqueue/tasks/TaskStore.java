@@ -295,6 +295,16 @@ public class TaskStore {
         == 1;
   }
 
+  /** The most urgent waiting tasks: (id, priority, dispatch_priority). */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> queueHead(int limit) {
+    return em.createNativeQuery(
+            "SELECT id, priority, dispatch_priority FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                + " ORDER BY dispatch_priority DESC, created_at LIMIT ?1")
+        .setParameter(1, limit)
+        .getResultList();
+  }
+
   public int expireLeasesOf(String node) {
     return em.createNativeQuery(
             "UPDATE task SET lease_expires_at = now() WHERE node_id = ?1 AND state = 'RUNNING'")
@@ -408,12 +418,19 @@ public class TaskStore {
         .longValue();
   }
 
-  /** RUNNING tasks whose worker was asked to give up the slot less than {@code seconds} ago. */
+  /**
+   * Slots already on their way to starving work: RUNNING tasks whose worker was asked to give up
+   * the slot less than {@code seconds} ago, and tasks preempted in the last 2 s whose slot the
+   * starving task has not claimed yet.
+   */
   public long countPendingPreemptions(int seconds) {
     return ((Number)
             em.createNativeQuery(
-                    "SELECT count(*) FROM task WHERE state = 'RUNNING'"
-                        + " AND preempt_requested_at > now() - make_interval(secs => ?1)")
+                    "SELECT count(*) FROM task WHERE preempt_requested_at IS NOT NULL AND ("
+                        + "(state = 'RUNNING' AND preempt_requested_at > now() - make_interval(secs => ?1))"
+                        // Preempted a moment ago: its slot is on its way to the starving task,
+                        // which has not claimed it yet. Counting it stops a second preemption.
+                        + " OR (state = 'QUEUED' AND dispatched_at > now() - interval '2 seconds'))")
                 .setParameter(1, seconds)
                 .getSingleResult())
         .longValue();
@@ -450,7 +467,7 @@ public class TaskStore {
     List<Object[]> rows =
         em.createNativeQuery(
                 "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
-                    + " preemptions = preemptions + 1, preempt_requested_at = NULL, dispatched_at = now()"
+                    + " preemptions = preemptions + 1, dispatched_at = now()"
                     + " WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING' RETURNING priority, dispatch_priority")
             .setParameter(1, id)
             .setParameter(2, fence)

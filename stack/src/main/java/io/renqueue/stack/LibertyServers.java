@@ -156,6 +156,81 @@ final class LibertyServers {
     }
   }
 
+  /**
+   * Adds one more worker to a running stack, configured like its first worker (same database,
+   * broker, backends and secrets) on the next free ports, and waits until it is ready. It is
+   * recorded in the state file first, so stopping the stack stops it too.
+   */
+  Topology.Server addWorker(StackState state, Duration timeout) throws IOException {
+    List<String> names = new ArrayList<>(List.of(state.get("liberty.servers").split(",")));
+    Map<String, Map<String, String>> vars = new LinkedHashMap<>();
+    for (String n : names) {
+      vars.put(n, variablesOf(n));
+    }
+    String template =
+        names.stream()
+            .filter(n -> "true".equals(vars.get(n).get("worker.enabled")))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("The running stack has no worker to copy"));
+    int http = nextFree(vars.values(), "http.port");
+    int https = nextFree(vars.values(), "https.port");
+    String base = template.replaceAll("-\\d+$", "");
+    int n = 1;
+    while (names.contains(base + "-" + n) || Files.exists(serverDir(base + "-" + n))) {
+      n++;
+    }
+    String name = base + "-" + n;
+    Map<String, String> v = new LinkedHashMap<>(vars.get(template));
+    v.put("http.port", String.valueOf(http));
+    v.put("https.port", String.valueOf(https));
+    v.put("renqueue.node.id", name);
+    Path dir = serverDir(name);
+    copyTree(libertyConfig, dir);
+    copyTree(serverDir(template).resolve("apps"), dir.resolve("apps"));
+    copyTree(serverDir(template).resolve("resources"), dir.resolve("resources"));
+    Files.copy(
+        serverDir(template).resolve("jvm.options"),
+        dir.resolve("jvm.options"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Path overrides = dir.resolve("configDropins/overrides");
+    Files.createDirectories(overrides);
+    Files.writeString(overrides.resolve("renqueue-stack.xml"), overridesXml(v));
+    names.add(name);
+    state.put("liberty.servers", String.join(",", names));
+    Topology.Server server =
+        new Topology.Server(name, http, https, false, Integer.parseInt(v.get("worker.slots")));
+    script("start", name);
+    awaitReady(server, timeout);
+    return server;
+  }
+
+  /** The variables the launcher wrote for a server it created. */
+  private Map<String, String> variablesOf(String server) throws IOException {
+    Map<String, String> v = new LinkedHashMap<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<variable name=\"([^\"]*)\" value=\"([^\"]*)\"/>")
+            .matcher(
+                Files.readString(
+                    serverDir(server).resolve("configDropins/overrides/renqueue-stack.xml")));
+    while (m.find()) {
+      v.put(unescape(m.group(1)), unescape(m.group(2)));
+    }
+    return v;
+  }
+
+  private static int nextFree(java.util.Collection<Map<String, String>> servers, String key) {
+    int port = servers.stream().mapToInt(v -> Integer.parseInt(v.get(key))).max().orElseThrow() + 1;
+    while (Processes.portOpen(port)) {
+      port++;
+    }
+    return port;
+  }
+
+  private static String unescape(String s) {
+    return s.replace("&lt;", "<").replace("&quot;", "\"").replace("&amp;", "&");
+  }
+
   void stop(StackState state) {
     String names = state.get("liberty.servers");
     if (names == null || names.isBlank()) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  *       everything that was started, in order (Liberty, simulators, broker, database).
  *   <li>{@code start}: start and return, leaving a state file (used before integration tests).
  *   <li>{@code stop}: stop what the state file names, by PID.
+ *   <li>{@code add-worker}: add one more worker server to the running stack, like its first.
  * </ul>
  *
  * Set RENQUEUE_DB_HOST (with RENQUEUE_DB_PORT/…_PASSWORD) to use an existing PostgreSQL instead of
@@ -41,7 +42,8 @@ public final class Stack {
       case "start" -> stack.start();
       case "stop" -> stack.stop();
       case "run" -> stack.run();
-      default -> throw new IllegalArgumentException("Usage: Stack run|start|stop");
+      case "add-worker" -> stack.addWorker();
+      default -> throw new IllegalArgumentException("Usage: Stack run|start|stop|add-worker");
     }
   }
 
@@ -101,6 +103,25 @@ public final class Stack {
       stop();
       throw e;
     }
+  }
+
+  /** Adds a worker server to the stack that is running now (started by run or start). */
+  public void addWorker() throws Exception {
+    StackState state = StackState.at(dir);
+    if (!state.exists()) {
+      throw new IllegalStateException(
+          "No Ren-Queue stack is running here; start one first (mvn -Prun verify)");
+    }
+    state.load();
+    Topology.Server added = liberty.addWorker(state, READY_TIMEOUT);
+    Log.info(
+        "Worker "
+            + added.name()
+            + " joined on "
+            + added.url()
+            + " ("
+            + added.workerSlots()
+            + " slots); stopping the stack stops it too");
   }
 
   /** Stops what the state file names, Liberty first and the database last. */

@@ -42,11 +42,12 @@ public record Topology(
       case "bench" -> bench();
       case "bench-aging" -> benchAging();
       case "bench-routing" -> benchRouting();
+      case "chaos" -> chaos();
       default ->
           throw new IllegalArgumentException(
               "Unknown topology '"
                   + name
-                  + "' (use run, test, bench, bench-aging or bench-routing)");
+                  + "' (use run, test, bench, bench-aging, bench-routing or chaos)");
     };
   }
 
@@ -170,6 +171,36 @@ public record Topology(
             Map.entry("renqueue.backend.paid.kind", "cloud-paid"),
             Map.entry("renqueue.backend.paid.price.input-per-1m", "0.5"),
             Map.entry("renqueue.backend.paid.price.output-per-1m", "1.5")));
+  }
+
+  /**
+   * The chaos tests' cluster: two scheduler servers and two workers (2 slots each) against one
+   * database and broker, short leases and heartbeats so a lost node's work moves in seconds, and
+   * slow backends so there is always something in flight to kill.
+   */
+  static Topology chaos() {
+    return new Topology(
+        "chaos",
+        45432,
+        61646,
+        List.of(new Simulator("sim-a", 38091, 20), new Simulator("sim-b", 38092, 20)),
+        List.of(
+            new Server("chaos-api-1", 39080, 39443, true, 0),
+            new Server("chaos-api-2", 39083, 39446, true, 0),
+            new Server("chaos-worker-1", 39081, 39444, false, 2),
+            new Server("chaos-worker-2", 39082, 39445, false, 2)),
+        Map.ofEntries(
+            Map.entry("renqueue.backend.sim-a.kind", "local"),
+            Map.entry("renqueue.backend.sim-b.kind", "cloud-paid"),
+            Map.entry("renqueue.backend.sim-b.price.input-per-1m", "1"),
+            Map.entry("renqueue.backend.sim-b.price.output-per-1m", "2"),
+            Map.entry("backend.timeout-ms", "30000"),
+            Map.entry("backend.max-retries", "1"),
+            Map.entry("renqueue.worker.lease-seconds", "6"),
+            Map.entry("renqueue.node.heartbeat-seconds", "1"),
+            Map.entry("renqueue.sweep.interval-seconds", "1"),
+            Map.entry("renqueue.circuit.window", "100000"),
+            Map.entry("renqueue.circuit.minimum-calls", "100000")));
   }
 
   public static final int BENCH_AGING_STEP_SECONDS = 3;

@@ -28,6 +28,15 @@ class TopologyTest {
   }
 
   @Test
+  void theChaosStackSharesNoPortWithTheQuickStartOrTheTestStack() {
+    Set<Integer> chaos = ports(Topology.named("chaos"));
+    assertThat(chaos).doesNotContainAnyElementsOf(ports(Topology.named("run")));
+    assertThat(chaos).doesNotContainAnyElementsOf(ports(Topology.named("test")));
+    assertThat(Topology.named("chaos").servers().stream().filter(s -> s.scheduler()).count())
+        .isEqualTo(2);
+  }
+
+  @Test
   void anUnknownTopologyIsRefused() {
     assertThatThrownBy(() -> Topology.named("prod")).isInstanceOf(IllegalArgumentException.class);
   }
