@@ -81,7 +81,8 @@ public final class ThroughputBenchmark {
     if (parts.contains("routing")
         || parts.contains("cooldown")
         || parts.contains("split")
-        || parts.contains("gateway")) {
+        || parts.contains("gateway")
+        || parts.contains("scaling")) {
       System.setProperty("renqueue.stack.topology", "bench-routing");
       Stack routing = new Stack();
       routing.start();
@@ -104,6 +105,10 @@ public final class ThroughputBenchmark {
         if (parts.contains("split")) {
           say("split: 90/10 over 2000 tasks, then rollback");
           report.add(new CanarySplit(config, http).run(2000, local, paid));
+        }
+        if (parts.contains("scaling")) {
+          say("scaling: one worker, then two, backend-bound (500 ms per task)");
+          report.add(new WorkerScaling(config, http).run(paid, "bench-worker-2", 240, 5));
         }
         if (parts.contains("gateway")) {
           say("gateway: Ren-Queue against Portkey's gateway (static fallback), same workload");

@@ -88,6 +88,29 @@ public class NodeRegistry {
         .getResultList();
   }
 
+  /**
+   * The models loaded on other workers that are UP with a free slot, as of their last heartbeat (no
+   * older than {@code maxAgeSeconds}): the placement preference of {@code Placement}.
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> modelsWithFreeSlotsElsewhere(String self, long maxAgeSeconds) {
+    List<String> rows =
+        em.createNativeQuery(
+                "SELECT models FROM node WHERE id <> ?1 AND state = 'UP'"
+                    + " AND position('worker' in roles) > 0 AND busy_slots < slots"
+                    + " AND models IS NOT NULL AND models <> ''"
+                    + " AND last_heartbeat > now() - make_interval(secs => ?2)")
+            .setParameter(1, self)
+            .setParameter(2, (double) maxAgeSeconds)
+            .getResultList();
+    return rows.stream()
+        .flatMap(m -> java.util.Arrays.stream(m.split(",")))
+        .map(String::trim)
+        .filter(m -> !m.isEmpty())
+        .distinct()
+        .toList();
+  }
+
   /** Asks a node to drain (or to take work again). False when there is no such node. */
   public boolean setDraining(String id, boolean draining) {
     return em.createNativeQuery(

@@ -37,12 +37,16 @@ public class TaskClaims {
    * or surplus token).
    *
    * @param token the task the dispatch token was sent for
+   * @param leaveToOthers models whose tasks this node leaves to the workers that have them loaded
+   *     ({@code Placement})
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-  public Optional<ClaimedTask> claimNext(UUID token, String node, int leaseSeconds) {
+  public Optional<ClaimedTask> claimNext(
+      UUID token, String node, int leaseSeconds, List<String> leaveToOthers) {
+    String leave = String.join(",", leaveToOthers);
     StringBuilder skipped = new StringBuilder();
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
-      Optional<Object[]> head = nextTenantAndPriority(skipped.toString());
+      Optional<Object[]> head = nextTenantAndPriority(skipped.toString(), leave);
       if (head.isEmpty()) {
         if (skipped.isEmpty()) {
           return nothingWaiting(token);
@@ -55,7 +59,7 @@ public class TaskClaims {
       }
       String tenant = (String) head.get()[0];
       Optional<Object[]> claimed =
-          claimOldest(tenant, ((Number) head.get()[1]).intValue(), node, leaseSeconds);
+          claimOldest(tenant, ((Number) head.get()[1]).intValue(), node, leaseSeconds, leave);
       if (claimed.isPresent()) {
         UUID id = (UUID) claimed.get()[0];
         Task task = em.find(Task.class, id);
@@ -86,7 +90,7 @@ public class TaskClaims {
    * head of each tenant's queue from the dispatch index, then the order across tenants. No locks.
    */
   @SuppressWarnings("unchecked")
-  private Optional<Object[]> nextTenantAndPriority(String skipTenants) {
+  private Optional<Object[]> nextTenantAndPriority(String skipTenants, String leave) {
     List<Object[]> head =
         em.createNativeQuery(
                 "SELECT n.id, head.dispatch_priority FROM tenant n CROSS JOIN LATERAL"
@@ -94,12 +98,14 @@ public class TaskClaims {
                     + " WHERE q.tenant_id = n.id AND q.state = 'QUEUED' AND NOT q.blocked"
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
                     + " AND (q.not_before IS NULL OR q.not_before <= now())"
+                    + " AND NOT (q.model = ANY (string_to_array(?2, ',')))"
                     + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1) head"
                     + " WHERE NOT (n.id = ANY (string_to_array(?1, ',')))"
                     + " ORDER BY head.dispatch_priority DESC, "
                     + FairShareCounters.counter("n")
                     + ", head.created_at LIMIT 1")
             .setParameter(1, skipTenants)
+            .setParameter(2, leave)
             .getResultList();
     return head.stream().findFirst();
   }
@@ -111,7 +117,7 @@ public class TaskClaims {
    */
   @SuppressWarnings("unchecked")
   private Optional<Object[]> claimOldest(
-      String tenant, int dispatchPriority, String node, int leaseSeconds) {
+      String tenant, int dispatchPriority, String node, int leaseSeconds, String leave) {
     List<Object[]> rows =
         em.createNativeQuery(
                 "UPDATE task SET state = 'RUNNING', node_id = ?1, started_at = now(),"
@@ -121,6 +127,7 @@ public class TaskClaims {
                     + " AND q.dispatch_priority = ?4 AND q.state = 'QUEUED' AND NOT q.blocked"
                     + " AND (q.expires_at IS NULL OR q.expires_at > now())"
                     + " AND (q.not_before IS NULL OR q.not_before <= now())"
+                    + " AND NOT (q.model = ANY (string_to_array(?5, ',')))"
                     + " ORDER BY q.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
                     + " AND state IN ("
                     + TaskStore.sources(TaskState.RUNNING)
@@ -129,6 +136,7 @@ public class TaskClaims {
             .setParameter(2, leaseSeconds)
             .setParameter(3, tenant)
             .setParameter(4, dispatchPriority)
+            .setParameter(5, leave)
             .getResultList();
     return rows.stream().findFirst();
   }

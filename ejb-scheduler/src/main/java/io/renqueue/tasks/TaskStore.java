@@ -307,7 +307,10 @@ public class TaskStore {
 
   public int expireLeasesOf(String node) {
     return em.createNativeQuery(
-            "UPDATE task SET lease_expires_at = now() WHERE node_id = ?1 AND state = 'RUNNING'")
+            // In the past even within this transaction (now() is its start), so a sweep that
+            // ends the leases requeues the tasks in the same run.
+            "UPDATE task SET lease_expires_at = now() - interval '1 second'"
+                + " WHERE node_id = ?1 AND state = 'RUNNING'")
         .setParameter(1, node)
         .executeUpdate();
   }

@@ -128,7 +128,9 @@ public class NodeHeartbeat {
 
   void beat() {
     try {
-      status.draining(registry.heartbeat(report(), startedAt));
+      NodeReport report = report();
+      status.models(report.models());
+      status.draining(registry.heartbeat(report, startedAt));
     } catch (RuntimeException e) {
       LOG.warning(() -> "Heartbeat of node " + nodeId + " not recorded: " + e);
     }

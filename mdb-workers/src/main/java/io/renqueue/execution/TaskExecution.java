@@ -8,6 +8,8 @@ import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
 import io.renqueue.backends.Relay;
 import io.renqueue.backends.RoutedCall;
+import io.renqueue.cluster.NodeRegistry;
+import io.renqueue.cluster.Placement;
 import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
@@ -65,6 +67,12 @@ public class TaskExecution {
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
   @Inject NodeStatus node;
+  @EJB NodeRegistry nodes;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
+  long heartbeatSeconds;
+
   @EJB io.renqueue.dispatch.TaskDispatcher dispatcher;
 
   private DegradedModels degradedModels = DegradedModels.NONE;
@@ -93,10 +101,16 @@ public class TaskExecution {
     // A pooled thread starts clean, whatever its last task left behind.
     Thread.interrupted();
     if (node.draining()) {
-      passTokenOn(token);
+      passTokenOn(token, 1000);
       return;
     }
-    Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds);
+    List<String> leave = leaveToOthers();
+    Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds, leave);
+    if (claim.isEmpty() && !leave.isEmpty()) {
+      // What waits may be for a model another worker has loaded and a slot for: let it take it.
+      passTokenOn(token, 200);
+      return;
+    }
     if (claim.isEmpty()) {
       LOG.fine(() -> "Dispatch token for task " + token + " ignored: nothing is waiting");
       return;
@@ -331,11 +345,24 @@ public class TaskExecution {
    * A draining node takes no task: the token goes back to the broker for another node, a second
    * later so a cluster of draining nodes does not spin on it.
    */
-  private void passTokenOn(UUID token) {
+  private void passTokenOn(UUID token, long delayMillis) {
     Task task =
         store.find(token).orElseThrow(() -> new io.renqueue.tasks.TaskNotVisibleException(token));
     if (task.getState() == io.renqueue.tasks.TaskState.QUEUED) {
-      dispatcher.dispatchLater(token, task.getPriority(), task.getDispatchPriority(), 1000);
+      dispatcher.dispatchLater(token, task.getPriority(), task.getDispatchPriority(), delayMillis);
+    }
+  }
+
+  /** Models this worker leaves to others right now ({@link Placement}); none if unknown. */
+  private List<String> leaveToOthers() {
+    try {
+      return Placement.leaveToOthers(
+          nodes.modelsWithFreeSlotsElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
+          node.models());
+    } catch (RuntimeException e) {
+      // Placement is a preference: without the registry, take any work.
+      LOG.fine(() -> "Placement not known: " + e);
+      return List.of();
     }
   }
 

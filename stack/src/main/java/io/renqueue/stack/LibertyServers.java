@@ -90,6 +90,7 @@ final class LibertyServers {
       v.put("renqueue.backend." + sim.name() + ".url", sim.baseUrl());
     }
     v.putAll(topology.settings());
+    v.putAll(server.settings());
     return v;
   }
 

@@ -23,9 +23,22 @@ public record Topology(
     }
   }
 
-  /** A Liberty server: the API/scheduler role, the worker role (with slots), or both. */
+  /**
+   * A Liberty server: the API/scheduler role, the worker role (with slots), or both; {@code
+   * settings} are its own variables on top of the topology's.
+   */
   public record Server(
-      String name, int httpPort, int httpsPort, boolean scheduler, int workerSlots) {
+      String name,
+      int httpPort,
+      int httpsPort,
+      boolean scheduler,
+      int workerSlots,
+      Map<String, String> settings) {
+
+    public Server(String name, int httpPort, int httpsPort, boolean scheduler, int workerSlots) {
+      this(name, httpPort, httpsPort, scheduler, workerSlots, Map.of());
+    }
+
     public boolean worker() {
       return workerSlots > 0;
     }
@@ -187,8 +200,21 @@ public record Topology(
         List.of(
             new Server("chaos-api-1", 39080, 39443, true, 0),
             new Server("chaos-api-2", 39083, 39446, true, 0),
-            new Server("chaos-worker-1", 39081, 39444, false, 2),
-            new Server("chaos-worker-2", 39082, 39445, false, 2)),
+            // Placement: each worker has one of the models loaded.
+            new Server(
+                "chaos-worker-1",
+                39081,
+                39444,
+                false,
+                2,
+                Map.of("renqueue.node.models", "sim-large")),
+            new Server(
+                "chaos-worker-2",
+                39082,
+                39445,
+                false,
+                2,
+                Map.of("renqueue.node.models", "sim-small"))),
         Map.ofEntries(
             Map.entry("renqueue.backend.sim-a.kind", "local"),
             Map.entry("renqueue.backend.sim-b.kind", "cloud-paid"),
