@@ -108,7 +108,9 @@ public final class ThroughputBenchmark {
         }
         if (parts.contains("scaling")) {
           say("scaling: one worker, then two, backend-bound (500 ms per task)");
-          report.add(new WorkerScaling(config, http).run(paid, "bench-worker-2", 240, 5));
+          report.add(
+              new WorkerScaling(config, http)
+                  .run(paid, "bench-worker-2", "http://127.0.0.1:29082", 480));
         }
         if (parts.contains("gateway")) {
           say("gateway: Ren-Queue against Portkey's gateway (static fallback), same workload");

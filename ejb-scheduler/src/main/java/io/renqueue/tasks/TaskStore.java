@@ -295,11 +295,13 @@ public class TaskStore {
         == 1;
   }
 
-  /** The most urgent waiting tasks: (id, priority, dispatch_priority). */
+  /** The most urgent tasks waiting to be claimed now: (id, priority, dispatch_priority). */
   @SuppressWarnings("unchecked")
   public List<Object[]> queueHead(int limit) {
     return em.createNativeQuery(
             "SELECT id, priority, dispatch_priority FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                + " AND (not_before IS NULL OR not_before <= now())"
+                + " AND (expires_at IS NULL OR expires_at > now())"
                 + " ORDER BY dispatch_priority DESC, created_at LIMIT ?1")
         .setParameter(1, limit)
         .getResultList();

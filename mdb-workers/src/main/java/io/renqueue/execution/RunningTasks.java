@@ -103,17 +103,6 @@ public class RunningTasks {
    * run that attempt (another worker does, or it already finished).
    */
   public boolean preempt(UUID task, int fence) {
-    Slot slot = slots.get(task);
-    if (slot == null || slot.fence != fence) {
-      return false;
-    }
-    synchronized (slot) {
-      if (slot.closed) {
-        return false;
-      }
-      slot.preempted = true;
-      slot.thread.interrupt();
-    }
-    return true;
+    return stop(task, fence, Stop.NONE);
   }
 }

@@ -107,7 +107,7 @@ public class TaskExecution {
     List<String> leave = leaveToOthers();
     Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds, leave);
     if (claim.isEmpty() && !leave.isEmpty()) {
-      // What waits may be for a model another worker has loaded and a slot for: let it take it.
+      // What waits is for models other workers have loaded and free slots for: let them take it.
       passTokenOn(token, 200);
       return;
     }
@@ -342,15 +342,26 @@ public class TaskExecution {
   }
 
   /**
-   * A draining node takes no task: the token goes back to the broker for another node, a second
-   * later so a cluster of draining nodes does not spin on it.
+   * This node takes nothing now (draining, or what waits is left to others): the token goes back to
+   * the broker for another node, {@code delayMillis} later so nodes do not spin on it. It is sent
+   * for the most urgent task waiting, not necessarily its own: any token wakes any slot, and a
+   * token dropped while work waits could leave a task without one.
    */
   private void passTokenOn(UUID token, long delayMillis) {
-    Task task =
-        store.find(token).orElseThrow(() -> new io.renqueue.tasks.TaskNotVisibleException(token));
-    if (task.getState() == io.renqueue.tasks.TaskState.QUEUED) {
-      dispatcher.dispatchLater(token, task.getPriority(), task.getDispatchPriority(), delayMillis);
+    List<Object[]> head = store.queueHead(1);
+    if (head.isEmpty()) {
+      if (store.find(token).isEmpty()) {
+        // Not visible yet (two-phase commit): let the broker redeliver it.
+        throw new io.renqueue.tasks.TaskNotVisibleException(token);
+      }
+      return;
     }
+    Object[] next = head.get(0);
+    dispatcher.dispatchLater(
+        (UUID) next[0],
+        io.renqueue.tasks.Priority.valueOf((String) next[1]),
+        ((Number) next[2]).intValue(),
+        delayMillis);
   }
 
   /** Models this worker leaves to others right now ({@link Placement}); none if unknown. */

@@ -100,6 +100,10 @@ final class ChaosCluster {
   }
 
   static String submit(String prompt) {
+    return submit("sim-small", prompt);
+  }
+
+  static String submit(String model, String prompt) {
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(URI.create(api() + "/api/v1/tasks"))
@@ -107,7 +111,7 @@ final class ChaosCluster {
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         Json.createObjectBuilder()
-                            .add("model", "sim-small")
+                            .add("model", model)
                             .add("max_tokens", 16)
                             .add(
                                 "messages",

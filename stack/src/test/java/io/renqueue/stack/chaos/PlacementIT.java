@@ -3,10 +3,7 @@ package io.renqueue.stack.chaos;
 import static io.renqueue.stack.chaos.ChaosCluster.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,26 +58,7 @@ class PlacementIT {
   }
 
   private static String submitLarge() {
-    var r =
-        send(
-            HttpRequest.newBuilder(URI.create(api() + "/api/v1/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        Json.createObjectBuilder()
-                            .add("model", "sim-large")
-                            .add("max_tokens", 16)
-                            .add(
-                                "messages",
-                                Json.createArrayBuilder()
-                                    .add(
-                                        Json.createObjectBuilder()
-                                            .add("role", "user")
-                                            .add("content", unique("placement"))))
-                            .build()
-                            .toString())));
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    return json(r.body()).getString("id");
+    return submit("sim-large", unique("placement"));
   }
 
   private static JsonObject awaitStarted(String id) {
