@@ -108,6 +108,11 @@ public class RecoverySweep {
   private String holder;
 
   private volatile boolean leading;
+  private volatile boolean databaseLost;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "30")
+  int leaseSeconds;
 
   @PostConstruct
   void schedule() {
@@ -140,7 +145,32 @@ public class RecoverySweep {
 
   @Timeout
   void tick() {
-    boolean lead = lease.acquire(holder, Math.max(1, intervalSeconds));
+    boolean lead;
+    try {
+      lead = lease.acquire(holder, Math.max(1, intervalSeconds));
+    } catch (RuntimeException e) {
+      if (!databaseLost) {
+        LOG.warning(() -> "Scheduler sweep paused: the database is unavailable (" + e + ")");
+      }
+      databaseLost = true;
+      return;
+    }
+    if (databaseLost) {
+      databaseLost = false;
+      if (lead) {
+        // Workers could neither renew leases nor store outcomes while the database was away;
+        // leases that ran out meanwhile say nothing about them. One fresh lease each: live
+        // workers renew and store what they finished, dead ones lose the task after it.
+        int renewed = store.extendRunningLeases(leaseSeconds);
+        LOG.warning(
+            () ->
+                "Database back: "
+                    + renewed
+                    + " running task(s) get a fresh lease of "
+                    + leaseSeconds
+                    + " s");
+      }
+    }
     if (lead != leading) {
       leading = lead;
       if (lead) {

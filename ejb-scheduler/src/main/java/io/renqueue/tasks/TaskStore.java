@@ -295,6 +295,16 @@ public class TaskStore {
         == 1;
   }
 
+  /** Gives every running task at least {@code seconds} of lease from now (after an outage). */
+  public int extendRunningLeases(int seconds) {
+    return em.createNativeQuery(
+            "UPDATE task SET lease_expires_at ="
+                + " greatest(lease_expires_at, now() + make_interval(secs => ?1))"
+                + " WHERE state = 'RUNNING'")
+        .setParameter(1, seconds)
+        .executeUpdate();
+  }
+
   /** The most urgent tasks waiting to be claimed now: (id, priority, dispatch_priority). */
   @SuppressWarnings("unchecked")
   public List<Object[]> queueHead(int limit) {

@@ -209,7 +209,8 @@ public class NodeHeartbeat {
     return new NodeReport(
         nodeId,
         roles,
-        base.replaceAll("/+$", "") + "/health/ready",
+        // Liveness, not readiness: a node that cannot reach the database is not dead.
+        base.replaceAll("/+$", "") + "/health/live",
         version(),
         worker ? slots : 0,
         running.busy(),

@@ -66,6 +66,12 @@ public class TaskExecution {
   @EJB AnswerStream answerStream;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
+
+  /** How long a worker keeps trying to store an outcome while the database is away. */
+  @Inject
+  @ConfigProperty(name = "renqueue.worker.outcome-retry-seconds", defaultValue = "120")
+  long outcomeRetrySeconds;
+
   @Inject NodeStatus node;
   @EJB NodeRegistry nodes;
 
@@ -263,7 +269,7 @@ public class TaskExecution {
           e instanceof BackendException
               ? e.getMessage()
               : log.summary() + (log.summary().isEmpty() ? "" : "; ") + "the chain timed out";
-      outcomes.fail(taskId, fence, "backends_failed", why, log.lastBackend());
+      record(() -> outcomes.fail(taskId, fence, "backends_failed", why, log.lastBackend()));
       return;
     }
     BackendDefinition served = byName.get(answer.backend());
@@ -378,11 +384,29 @@ public class TaskExecution {
   }
 
   /** An outcome that could not be written is not an internal error of the task. */
-  private static void record(Runnable outcome) {
-    try {
-      outcome.run();
-    } catch (RuntimeException e) {
-      throw new OutcomeNotRecordedException(e);
+  private void record(Runnable outcome) {
+    long deadline = System.nanoTime() + outcomeRetrySeconds * 1_000_000_000L;
+    long pause = 500;
+    while (true) {
+      try {
+        outcome.run();
+        return;
+      } catch (RuntimeException e) {
+        // The database (or broker) is away. The backend's work is done: keep it and try again
+        // under the same fence rather than let the task run a second time; the sweep gives
+        // running tasks a fresh lease when the database comes back.
+        if (System.nanoTime() + pause * 1_000_000 > deadline) {
+          throw new OutcomeNotRecordedException(e);
+        }
+        LOG.warning(() -> "Outcome not stored, trying again: " + e);
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException stopped) {
+          Thread.currentThread().interrupt();
+          throw new OutcomeNotRecordedException(e);
+        }
+        pause = Math.min(pause * 2, 5000);
+      }
     }
   }
 

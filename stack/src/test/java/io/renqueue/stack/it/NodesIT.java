@@ -30,7 +30,7 @@ class NodesIT {
     assertThat(worker.getJsonArray("models").toString()).contains("sim-small");
     assertThat(worker.getJsonObject("gpu").getString("source")).isEqualTo("declared");
     assertThat(worker.getJsonObject("gpu").toString()).contains("sim-gpu").contains("24576");
-    assertThat(worker.getString("health_url")).isEqualTo(WORKER + "/health/ready");
+    assertThat(worker.getString("health_url")).isEqualTo(WORKER + "/health/live");
     assertThat(worker.getBoolean("probe_ok")).isTrue();
     assertThat(worker.getJsonNumber("ms_since_heartbeat").longValue()).isLessThan(5000);
     assertThat(worker.getString("version")).isNotBlank();

@@ -1,5 +1,6 @@
 package io.renqueue.api.openai;
 
+import io.renqueue.api.problems.DependencyOutage;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -29,6 +30,20 @@ public class OpenAiErrorMapper implements ExceptionMapper<Throwable> {
           null,
           null,
           null);
+    }
+    if (DependencyOutage.causedBy(e)) {
+      LOG.warning(() -> "Database or broker unavailable in the OpenAI-compatible API: " + e);
+      return Response.fromResponse(
+              OpenAiError.response(
+                  503,
+                  "server_error",
+                  "The database or the message broker is unavailable; nothing was stored."
+                      + " Retry in a few seconds.",
+                  null,
+                  null,
+                  null))
+          .header("Retry-After", DependencyOutage.RETRY_AFTER_SECONDS)
+          .build();
     }
     String incident = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "Incident " + incident + " in the OpenAI-compatible API", e);

@@ -1,6 +1,7 @@
 package io.renqueue.api.problems;
 
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -22,6 +23,23 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable e) {
+    if (DependencyOutage.causedBy(e)) {
+      LOG.warning(
+          () ->
+              "Database or broker unavailable while serving "
+                  + (uri == null ? "?" : uri.getRequestUri())
+                  + ": "
+                  + e);
+      return Response.fromResponse(
+              ProblemResponses.of(
+                  new Problem(
+                      ProblemType.SERVICE_UNAVAILABLE,
+                      "The database or the message broker is unavailable; nothing was stored."
+                          + " Retry in a few seconds."),
+                  uri))
+          .header(HttpHeaders.RETRY_AFTER, DependencyOutage.RETRY_AFTER_SECONDS)
+          .build();
+    }
     String incident = UUID.randomUUID().toString();
     LOG.log(
         Level.SEVERE,
