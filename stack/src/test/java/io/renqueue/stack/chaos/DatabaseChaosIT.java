@@ -126,8 +126,14 @@ class DatabaseChaosIT {
   /** Starts it again, the same way, and tells the launcher's state file its new pid. */
   private static void startPostgres(List<String> command) throws Exception {
     Path stackDir = Path.of(System.getProperty("renqueue.stack.dir"));
+    List<String> run = new ArrayList<>(command);
+    if ("root".equals(System.getProperty("user.name"))) {
+      // As the launcher's embedded PostgreSQL does: it refuses to run as root, so it runs in a
+      // user namespace where its files and its user are the same unprivileged id.
+      run.addAll(0, List.of("unshare", "-U"));
+    }
     Process p =
-        new ProcessBuilder(command)
+        new ProcessBuilder(run)
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(
