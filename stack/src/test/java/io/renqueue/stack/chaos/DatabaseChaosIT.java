@@ -74,6 +74,12 @@ class DatabaseChaosIT {
     List<String> postgres = stopPostgres();
     sleep(30_000);
     startPostgres(postgres);
+    java.time.Instant back = java.time.Instant.now();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .alias("the sweeps resume once the database is back")
+        .until(() -> lastSweep().isAfter(back));
     sleep(10_000);
     load.set(false);
     client.join();
@@ -154,6 +160,16 @@ class DatabaseChaosIT {
     state.setProperty("postgres.pid", String.valueOf(p.pid()));
     try (Writer w = Files.newBufferedWriter(stackDir.resolve("stack.state"))) {
       state.store(w, "Ren-Queue local stack: what to stop (postgres restarted by a chaos test)");
+    }
+  }
+
+  private static java.time.Instant lastSweep() throws Exception {
+    try (var db = database();
+        var q =
+            db.prepareStatement("SELECT last_run_at FROM sweep_lease WHERE name = 'scheduler'");
+        var rs = q.executeQuery()) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
     }
   }
 
