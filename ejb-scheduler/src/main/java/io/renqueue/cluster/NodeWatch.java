@@ -1,6 +1,6 @@
 package io.renqueue.cluster;
 
-import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.TaskLeases;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import java.net.URI;
@@ -25,7 +25,7 @@ public class NodeWatch {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   @EJB NodeRegistry registry;
-  @EJB TaskStore tasks;
+  @EJB TaskLeases leases;
 
   /**
    * Judges every node. Returns how many task slots the nodes that died just now had: a dead node's
@@ -62,7 +62,7 @@ public class NodeWatch {
       }
       if (now == NodeState.DEAD && before != NodeState.DEAD) {
         lostSlots += ((Number) n[13]).intValue();
-        int released = tasks.expireLeasesOf(id);
+        int released = leases.expireLeasesOf(id);
         if (released > 0) {
           LOG.warning(
               () ->

@@ -9,6 +9,7 @@ import io.renqueue.scheduling.AgingPolicy;
 import io.renqueue.scheduling.PreemptionRequests;
 import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.Priority;
+import io.renqueue.tasks.TaskLeases;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
@@ -54,6 +55,7 @@ public class RecoverySweep {
 
   @Resource private TimerService timers;
   @EJB private TaskStore store;
+  @EJB private TaskLeases leases;
   @EJB private TaskDispatcher dispatcher;
   @Inject private TaskMetrics metrics;
 
@@ -161,7 +163,7 @@ public class RecoverySweep {
         // Workers could neither renew leases nor store outcomes while the database was away;
         // leases that ran out meanwhile say nothing about them. One fresh lease each: live
         // workers renew and store what they finished, dead ones lose the task after it.
-        int renewed = store.extendRunningLeases(leaseSeconds);
+        int renewed = leases.extendRunningLeases(leaseSeconds);
         LOG.warning(
             () ->
                 "Database back: "
@@ -194,10 +196,10 @@ public class RecoverySweep {
     for (UUID id : store.expireOverdue(BATCH)) {
       outcomes.announce(id);
     }
-    for (UUID id : store.failExhaustedLeases(maxAttempts, BATCH)) {
+    for (UUID id : leases.failExhaustedLeases(maxAttempts, BATCH)) {
       outcomes.announce(id);
     }
-    for (Object[] row : store.requeueExpiredLeases(maxAttempts, BATCH)) {
+    for (Object[] row : leases.requeueExpiredLeases(maxAttempts, BATCH)) {
       UUID id = (UUID) row[0];
       Priority priority = redispatch(row);
       metrics.requeued(priority);

@@ -6,7 +6,7 @@ import io.renqueue.cluster.NodeReport;
 import io.renqueue.routing.BackendDefinition;
 import io.renqueue.routing.BackendKind;
 import io.renqueue.routing.BackendRegistry;
-import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.TaskLeases;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -51,7 +51,7 @@ public class NodeHeartbeat {
   private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
 
   @EJB NodeRegistry registry;
-  @EJB TaskStore tasks;
+  @EJB TaskLeases leases;
   @Inject RunningTasks running;
   @Inject NodeStatus status;
   @Inject BackendRegistry backends;
@@ -147,7 +147,7 @@ public class NodeHeartbeat {
     for (Map.Entry<UUID, Integer> t : running.fences().entrySet()) {
       boolean renewed;
       try {
-        renewed = tasks.renewLease(t.getKey(), t.getValue(), nodeId, leaseSeconds);
+        renewed = leases.renewLease(t.getKey(), t.getValue(), nodeId, leaseSeconds);
       } catch (RuntimeException e) {
         // The database is away: the lease may run out, and then the fence protects the result.
         LOG.warning(() -> "Lease of task " + t.getKey() + " not renewed: " + e);

@@ -75,6 +75,9 @@ public class TaskExecution {
   @Inject NodeStatus node;
   @EJB NodeRegistry nodes;
 
+  private volatile List<String> leftToOthers = List.of();
+  private volatile long leftToOthersReadAt = System.nanoTime() - 1_000_000_000L;
+
   @Inject
   @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
   long heartbeatSeconds;
@@ -370,17 +373,27 @@ public class TaskExecution {
         delayMillis);
   }
 
-  /** Models this worker leaves to others right now ({@link Placement}); none if unknown. */
+  /**
+   * Models this worker leaves to others right now ({@link Placement}); none if unknown. Read at
+   * most every 250 ms, not on every claim: the registry only changes with heartbeats anyway.
+   */
   private List<String> leaveToOthers() {
+    long now = System.nanoTime();
+    if (now - leftToOthersReadAt < 250_000_000L) {
+      return leftToOthers;
+    }
     try {
-      return Placement.leaveToOthers(
-          nodes.modelsWithFreeSlotsElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
-          node.models());
+      leftToOthers =
+          Placement.leaveToOthers(
+              nodes.modelsWithFreeSlotsElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
+              node.models());
     } catch (RuntimeException e) {
       // Placement is a preference: without the registry, take any work.
       LOG.fine(() -> "Placement not known: " + e);
-      return List.of();
+      leftToOthers = List.of();
     }
+    leftToOthersReadAt = now;
+    return leftToOthers;
   }
 
   /** An outcome that could not be written is not an internal error of the task. */

@@ -1,6 +1,6 @@
 package io.renqueue.execution;
 
-import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.TaskLeases;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
@@ -22,7 +22,7 @@ public class WorkerRestart {
 
   private static final Logger LOG = Logger.getLogger(WorkerRestart.class.getName());
 
-  @EJB TaskStore store;
+  @EJB TaskLeases leases;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")
@@ -37,7 +37,7 @@ public class WorkerRestart {
     if (!workerEnabled) {
       return;
     }
-    int released = store.expireLeasesOf(nodeId);
+    int released = leases.expireLeasesOf(nodeId);
     if (released > 0) {
       LOG.warning(
           () ->

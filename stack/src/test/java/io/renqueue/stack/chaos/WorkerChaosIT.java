@@ -87,7 +87,7 @@ class WorkerChaosIT {
     Instant stopped = Instant.now();
     await().atMost(Duration.ofSeconds(30)).until(() -> runningOn(other).contains(id));
     Duration movedAfter = Duration.between(stopped, Instant.now());
-    Thread.sleep(2000);
+    Thread.sleep(2000); // frozen a little past the takeover, then woken
     signal(frozen, "CONT");
 
     JsonObject done = awaitEnded(id, Duration.ofMinutes(2));
@@ -95,12 +95,29 @@ class WorkerChaosIT {
     assertThat(done.getString("node")).isEqualTo(other);
     assertThat(done.getInt("attempts")).isEqualTo(2);
     assertThat(movedAfter).isLessThanOrEqualTo(LEASE.multipliedBy(3).dividedBy(2));
-    // Give the woken worker time to try (and fail) to store its result.
-    Thread.sleep(3000);
-    JsonObject after = task(id);
-    assertThat(after.getString("node")).isEqualTo(other);
-    assertThat(after.getInt("attempts")).isEqualTo(2);
-    assertThat(completions(prompt)).isEqualTo(1);
+    // The woken worker tries (and fails) to store its result meanwhile: nothing changes.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              JsonObject after = task(id);
+              return after.getString("node").equals(other)
+                  && after.getInt("attempts") == 2
+                  && completions(prompt) == 1;
+            });
+  }
+
+  private static long heartbeats(String node) {
+    return json(send(HttpRequest.newBuilder(URI.create(api() + "/api/v1/nodes")).GET()).body())
+        .getJsonArray("items")
+        .stream()
+        .map(v -> (JsonObject) v)
+        .filter(n -> n.getString("id").equals(node))
+        .findFirst()
+        .orElseThrow()
+        .getJsonNumber("heartbeats")
+        .longValue();
   }
 
   private static void drain(String node, boolean draining) throws Exception {
@@ -111,6 +128,8 @@ class WorkerChaosIT {
                 .header("Authorization", "Bearer " + adminToken())
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"draining\":" + draining + "}")));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    Thread.sleep(1500); // the node learns it with its next heartbeat
+    // The node learns it from the answer to its next heartbeat.
+    long beats = heartbeats(node);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heartbeats(node) > beats);
   }
 }

@@ -62,8 +62,10 @@ class GracefulShutdownIT {
 
     // Nothing new starts on a stopped worker; the next one to start takes the work.
     String queued = submit(unique("after the stop"), "normal");
-    Thread.sleep(1000);
-    assertThat(task(queued).getString("state")).isEqualTo("QUEUED");
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> task(queued).getString("state").equals("QUEUED"));
     startWorkerIfStopped();
     assertThat(awaitState(queued, "SUCCEEDED", "FAILED").getString("state")).isEqualTo("SUCCEEDED");
   }

@@ -87,11 +87,17 @@ class NodesIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> node("it-worker").getString("state").equals("DRAINING"));
-    Thread.sleep(1500); // the worker learns it with its next heartbeat
+    // The worker learns it from the answer to its next heartbeat.
+    long beats = node("it-worker").getJsonNumber("heartbeats").longValue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> node("it-worker").getJsonNumber("heartbeats").longValue() > beats);
     String id = submit(unique("while draining"), "normal");
 
-    Thread.sleep(3000);
-    assertThat(task(id).getString("state")).isEqualTo("QUEUED");
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> task(id).getString("state").equals("QUEUED"));
 
     admin("PUT", "/api/v1/nodes/it-worker/draining", "{\"draining\":false}");
     JsonObject done = awaitState(id, "SUCCEEDED", "FAILED");

@@ -1,6 +1,7 @@
 package io.renqueue.api.cluster;
 
 import io.renqueue.api.admin.AdminOnly;
+import io.renqueue.api.problems.JsonBody;
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
 import io.renqueue.cluster.NodeRegistry;
@@ -8,7 +9,6 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -64,12 +64,7 @@ public class NodesResource {
           "Body: {\"draining\": true}. A draining node finishes what it runs and takes nothing new;"
               + " it learns of the change with its next heartbeat.")
   public String drain(@PathParam("id") String id, String body) {
-    JsonObject json;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-      json = reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
-      throw new ProblemException(ProblemType.MALFORMED_JSON, "The body must be a JSON object.");
-    }
+    JsonObject json = JsonBody.object(body);
     JsonValue flag = json.get("draining");
     if (flag != JsonValue.TRUE && flag != JsonValue.FALSE) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "'draining' must be true or false.");

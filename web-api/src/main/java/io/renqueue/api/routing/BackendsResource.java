@@ -1,6 +1,7 @@
 package io.renqueue.api.routing;
 
 import io.renqueue.api.admin.AdminOnly;
+import io.renqueue.api.problems.JsonBody;
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
 import io.renqueue.ratelimit.BackendAdmission;
@@ -12,7 +13,6 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
@@ -23,7 +23,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -77,12 +76,7 @@ public class BackendsResource {
               + " \"requests_per_day\", \"max_concurrency\"}, \"tags\": {}, \"timeout_ms\","
               + " \"max_retries\"}. Only url is required. Every server uses it within a second.")
   public String put(@PathParam("name") String name, String body) {
-    JsonObject json;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-      json = reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
-      throw new ProblemException(ProblemType.MALFORMED_JSON, "The body must be a JSON object.");
-    }
+    JsonObject json = JsonBody.object(body);
     BackendDefinition definition;
     try {
       definition =

@@ -1,6 +1,7 @@
 package io.renqueue.api.routing;
 
 import io.renqueue.api.admin.AdminOnly;
+import io.renqueue.api.problems.JsonBody;
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
 import io.renqueue.routing.BackendRegistry;
@@ -10,7 +11,6 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -61,12 +60,7 @@ public class SplitsResource {
           "Body: {\"weights\": {\"gpu-1\": 90, \"gpu-2\": 10}, \"sticky\": \"none|tenant|key\"}."
               + " Each backend must serve the alias. A weight of 0 sends that backend no new tasks.")
   public String put(@PathParam("alias") String alias, String body) {
-    JsonObject json;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-      json = reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
-      throw new ProblemException(ProblemType.MALFORMED_JSON, "The body must be a JSON object.");
-    }
+    JsonObject json = JsonBody.object(body);
     if (!(json.get("weights") instanceof JsonObject weights) || weights.isEmpty()) {
       throw new ProblemException(
           ProblemType.INVALID_REQUEST, "'weights' must be an object of backend name to weight.");
