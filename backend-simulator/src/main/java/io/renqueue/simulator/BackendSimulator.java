@@ -160,6 +160,11 @@ public final class BackendSimulator implements AutoCloseable {
       error(ex, s.errorStatus(), "server_error", "Injected failure from " + s.name());
       return;
     }
+    if (s.poisoned(lastUserText(messages))) {
+      count("poison_failures");
+      error(ex, s.errorStatus(), "server_error", "This prompt always fails on " + s.name());
+      return;
+    }
     if (s.hang()) {
       count("hung");
       hangUntilReleased();
@@ -372,6 +377,7 @@ public final class BackendSimulator implements AutoCloseable {
             "embeddings",
             "rate_limited",
             "errors_injected",
+            "poison_failures",
             "hung",
             "streams_cut",
             "streams_hung",

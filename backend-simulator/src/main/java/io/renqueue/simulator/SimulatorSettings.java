@@ -20,6 +20,8 @@ import java.util.Map;
  * @param modelFirstTokenMs per-model overrides of {@code firstTokenMs}, to make one model slow
  * @param cutAfterTokens streams end after this many tokens without a finish (0: never)
  * @param hangAfterTokens streams stop sending after this many tokens and never end (0: never)
+ * @param failPromptsContaining prompts containing this text always get {@code errorStatus} (a
+ *     poison task: every backend fails it, other work is served); empty for none
  */
 public record SimulatorSettings(
     String name,
@@ -33,10 +35,12 @@ public record SimulatorSettings(
     String apiKey,
     Map<String, Long> modelFirstTokenMs,
     int cutAfterTokens,
-    int hangAfterTokens) {
+    int hangAfterTokens,
+    String failPromptsContaining) {
 
   public SimulatorSettings {
     modelFirstTokenMs = Map.copyOf(modelFirstTokenMs);
+    failPromptsContaining = failPromptsContaining == null ? "" : failPromptsContaining;
   }
 
   public SimulatorSettings(
@@ -62,7 +66,13 @@ public record SimulatorSettings(
         apiKey,
         modelFirstTokenMs,
         0,
-        0);
+        0,
+        "");
+  }
+
+  /** True when this prompt is one the simulator always fails. */
+  public boolean poisoned(String prompt) {
+    return !failPromptsContaining.isEmpty() && prompt.contains(failPromptsContaining);
   }
 
   /** Delay before the first token for this model. */
@@ -124,7 +134,10 @@ public record SimulatorSettings(
         patch.containsKey("cut_after_tokens") ? patch.getInt("cut_after_tokens") : cutAfterTokens,
         patch.containsKey("hang_after_tokens")
             ? patch.getInt("hang_after_tokens")
-            : hangAfterTokens);
+            : hangAfterTokens,
+        patch.containsKey("fail_prompts_containing")
+            ? patch.getString("fail_prompts_containing")
+            : failPromptsContaining);
   }
 
   private static Map<String, Long> perModel(JsonObject json) {
@@ -151,6 +164,7 @@ public record SimulatorSettings(
         .add("api_key_required", apiKey != null)
         .add("cut_after_tokens", cutAfterTokens)
         .add("hang_after_tokens", hangAfterTokens)
+        .add("fail_prompts_containing", failPromptsContaining)
         .build();
   }
 

@@ -163,6 +163,17 @@ class BackendSimulatorTest {
   }
 
   @Test
+  void aPoisonedPromptAlwaysFailsWhileOtherPromptsAreServed() throws Exception {
+    post("/sim/config", "{\"fail_prompts_containing\":\"POISON\",\"error_status\":500}");
+
+    assertThat(
+            post("/v1/chat/completions", CHAT.replace("hello there", "a POISON pill")).statusCode())
+        .isEqualTo(500);
+    assertThat(post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
+    assertThat(json(stats()).getInt("poison_failures")).isEqualTo(1);
+  }
+
+  @Test
   void hangModeNeverAnswers() throws Exception {
     post("/sim/config", "{\"hang\":true}");
     HttpRequest request =

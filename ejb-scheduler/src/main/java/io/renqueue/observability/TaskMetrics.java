@@ -71,6 +71,17 @@ public class TaskMetrics {
             registry.counter("renqueue.jms.submissions.rejected", new Tag("reason", reason)).inc());
   }
 
+  /** A failed attempt was followed by another (the task had attempts left). */
+  public void retried() {
+    afterCommit(() -> registry.counter("renqueue.tasks.retried").inc());
+  }
+
+  /** A failed task's token went to the dispatch dead-letter queue. */
+  public void deadLettered(String reason) {
+    afterCommit(
+        () -> registry.counter("renqueue.tasks.dead.lettered", new Tag("reason", reason)).inc());
+  }
+
   /** One live-task gauge: QUEUED or RUNNING tasks of a level and tenant. */
   public record LiveKey(TaskState state, Priority priority, String tenant) {}
 

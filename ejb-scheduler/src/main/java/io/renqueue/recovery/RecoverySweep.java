@@ -67,10 +67,8 @@ public class RecoverySweep {
   @ConfigProperty(name = "renqueue.sweep.interval-seconds", defaultValue = "5")
   long intervalSeconds;
 
-  /** Claims a task may use; a task whose worker vanished on the last one ends FAILED. */
-  @Inject
-  @ConfigProperty(name = "renqueue.max-attempts", defaultValue = "3")
-  int maxAttempts;
+  /** A task whose worker vanished on its last attempt ends FAILED. */
+  @Inject private AttemptSettings attempts;
 
   /** A QUEUED task whose token is older than this gets a new one (the old one may be lost). */
   @Inject
@@ -196,10 +194,10 @@ public class RecoverySweep {
     for (UUID id : store.expireOverdue(BATCH)) {
       outcomes.announce(id);
     }
-    for (UUID id : leases.failExhaustedLeases(maxAttempts, BATCH)) {
+    for (UUID id : leases.failExhaustedLeases(attempts.policy().maxAttempts(), BATCH)) {
       outcomes.announce(id);
     }
-    for (Object[] row : leases.requeueExpiredLeases(maxAttempts, BATCH)) {
+    for (Object[] row : leases.requeueExpiredLeases(attempts.policy().maxAttempts(), BATCH)) {
       UUID id = (UUID) row[0];
       Priority priority = redispatch(row);
       metrics.requeued(priority);

@@ -1,5 +1,6 @@
 package io.renqueue.tasks;
 
+import io.renqueue.dispatch.TaskDeadLetters;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.tenancy.FairShareCounters;
@@ -26,6 +27,7 @@ public class TaskOutcomes {
   @EJB private TaskStore store;
   @EJB private FairShareCounters counters;
   @EJB private TaskDispatcher dispatcher;
+  @EJB private TaskDeadLetters deadLetters;
   @Inject private TaskReplies replies;
   @Inject private TaskMetrics metrics;
 
@@ -99,7 +101,25 @@ public class TaskOutcomes {
    */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public boolean defer(UUID id, int fence, Instant notBefore, String reason) {
-    Optional<Object[]> deferred = store.defer(id, fence, notBefore, reason);
+    return dispatchAt(store.defer(id, fence, notBefore, reason), id, notBefore, reason);
+  }
+
+  /**
+   * An attempt that failed, with attempts left: the task goes back to the queue until {@code
+   * notBefore} like a deferred one, but the attempt counts. False when the claim was lost.
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean retryLater(UUID id, int fence, Instant notBefore, String reason) {
+    boolean queued =
+        dispatchAt(store.retryLater(id, fence, notBefore, reason), id, notBefore, reason);
+    if (queued) {
+      metrics.retried();
+    }
+    return queued;
+  }
+
+  private boolean dispatchAt(
+      Optional<Object[]> deferred, UUID id, Instant notBefore, String reason) {
     deferred.ifPresent(
         row -> {
           counters.refundEstimate(id);
@@ -127,6 +147,11 @@ public class TaskOutcomes {
 
   private Task finished(UUID id) {
     Task task = store.reload(id);
+    if (failedOnItsOwnAccount(task)) {
+      // In this transaction: no FAILED task without its dead letter, and no dead letter for a
+      // task whose failure did not commit.
+      deadLetters.send(task);
+    }
     releaseDependents(task);
     metrics.finished(task.getState(), task.getPriority());
     LOG.info(() -> "Task " + id + " " + task.getState() + describe(task));
@@ -156,6 +181,11 @@ public class TaskOutcomes {
     for (UUID dependent : store.failDependentsOf(task.getId(), reason)) {
       finished(dependent);
     }
+  }
+
+  /** Failed for what it is or does, not because a task it depends on failed. */
+  private static boolean failedOnItsOwnAccount(Task t) {
+    return t.getState() == TaskState.FAILED && !"dependency_failed".equals(t.getErrorCode());
   }
 
   private static String describe(Task t) {

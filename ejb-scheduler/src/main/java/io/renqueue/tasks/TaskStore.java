@@ -128,14 +128,28 @@ public class TaskStore {
    * (every candidate cooling down or at its limit). Not a failure; its age is kept. Returns
    * (priority, dispatch_priority) for the delayed token, or empty when the claim was lost.
    */
-  @SuppressWarnings("unchecked")
   public Optional<Object[]> defer(UUID id, int fence, Instant notBefore, String reason) {
+    return backToQueue(id, fence, notBefore, reason, 1);
+  }
+
+  /**
+   * RUNNING (under this fence) → QUEUED until {@code notBefore} after a failed attempt: unlike
+   * {@link #defer} the attempt counts. Returns what {@link #defer} returns.
+   */
+  public Optional<Object[]> retryLater(UUID id, int fence, Instant notBefore, String reason) {
+    return backToQueue(id, fence, notBefore, reason, 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Optional<Object[]> backToQueue(
+      UUID id, int fence, Instant notBefore, String reason, int deferral) {
     List<Object[]> rows =
         em.createNativeQuery(
                 "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
-                    + " deferrals = deferrals + 1, not_before = ?3, waiting_reason = ?4,"
+                    + " deferrals = deferrals + ?5, not_before = ?3, waiting_reason = ?4,"
                     + " dispatched_at = now() WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING'"
                     + " RETURNING priority, dispatch_priority")
+            .setParameter(5, deferral)
             .setParameter(1, id)
             .setParameter(2, fence)
             .setParameter(3, notBefore)

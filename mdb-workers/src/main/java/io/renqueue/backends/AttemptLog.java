@@ -14,6 +14,7 @@ public final class AttemptLog {
 
   private final List<String[]> entries = new ArrayList<>();
   private String degradedTo;
+  private boolean transientFailure;
 
   /** Every candidate of the requested model failed; the smaller model's candidates come next. */
   public synchronized void degraded(String model) {
@@ -27,6 +28,20 @@ public final class AttemptLog {
 
   public synchronized void failed(String backend, String why) {
     entries.add(new String[] {backend, why});
+  }
+
+  /**
+   * A failure that may pass (5xx, no answer in time), unlike a backend refusing the request: worth
+   * another attempt of the task later.
+   */
+  public synchronized void failedTransiently(String backend, String why) {
+    failed(backend, why);
+    transientFailure = true;
+  }
+
+  /** Whether any failure of this attempt may pass with time. */
+  public synchronized boolean anyTransientFailure() {
+    return transientFailure;
   }
 
   public synchronized String lastBackend() {

@@ -226,7 +226,7 @@ public class RoutedCall {
     } catch (RetryableBackendException e) {
       settled = true;
       release(a, null);
-      log.failed(b.name(), e.getMessage());
+      log.failedTransiently(b.name(), e.getMessage());
       if (e.status() == 429 || e.cooldownUntil() != null) {
         circuit.abandoned();
         Instant until =
@@ -252,7 +252,7 @@ public class RoutedCall {
       }
       // The fault-tolerance @Timeout of the whole chain interrupted us.
       Thread.currentThread().interrupt();
-      log.failed(b.name(), "chain timed out");
+      log.failedTransiently(b.name(), "chain timed out");
       throw new BackendsExhaustedException(log.summary());
     } finally {
       if (!settled) {

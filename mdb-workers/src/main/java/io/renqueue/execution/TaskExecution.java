@@ -13,6 +13,8 @@ import io.renqueue.cluster.Placement;
 import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
+import io.renqueue.recovery.AttemptPolicy;
+import io.renqueue.recovery.AttemptSettings;
 import io.renqueue.routing.BackendDefinition;
 import io.renqueue.routing.BackendRegistry;
 import io.renqueue.routing.BackendStatus;
@@ -73,6 +75,7 @@ public class TaskExecution {
   long outcomeRetrySeconds;
 
   @Inject NodeStatus node;
+  @Inject AttemptSettings attempts;
   @EJB NodeRegistry nodes;
 
   private volatile List<String> leftToOthers = List.of();
@@ -272,7 +275,7 @@ public class TaskExecution {
           e instanceof BackendException
               ? e.getMessage()
               : log.summary() + (log.summary().isEmpty() ? "" : "; ") + "the chain timed out";
-      record(() -> outcomes.fail(taskId, fence, "backends_failed", why, log.lastBackend()));
+      attemptFailed(task, fence, why, log, e instanceof FaultToleranceException);
       return;
     }
     BackendDefinition served = byName.get(answer.backend());
@@ -297,6 +300,32 @@ public class TaskExecution {
             answer.continuation(),
             log.degradedTo());
     record(() -> outcomes.succeed(taskId, fence, result));
+  }
+
+  /**
+   * Every backend failed this attempt. A failure that may pass (5xx, no answer in time) is tried
+   * again later while the task has attempts left; otherwise, or on its last attempt, the task ends
+   * FAILED (and its token goes to the dead-letter queue with it).
+   */
+  private void attemptFailed(
+      Task task, int fence, String why, AttemptLog log, boolean chainTimedOut) {
+    UUID taskId = task.getId();
+    AttemptPolicy policy = attempts.policy();
+    int used = AttemptPolicy.used(fence, task.getPreemptions(), task.getDeferrals());
+    Optional<Duration> wait =
+        log.anyTransientFailure() || chainTimedOut
+            ? policy.nextAttemptAfter(used)
+            : Optional.empty();
+    if (wait.isPresent()) {
+      Instant next = Instant.now().plus(wait.get());
+      record(
+          () ->
+              outcomes.retryLater(
+                  taskId, fence, next, policy.describe(used) + " failed (" + why + ")"));
+      return;
+    }
+    String message = used > 1 ? why + " (" + policy.describe(used) + ")" : why;
+    record(() -> outcomes.fail(taskId, fence, "backends_failed", message, log.lastBackend()));
   }
 
   /**

@@ -107,6 +107,7 @@ public record Topology(
             // A lease far shorter than the retry chains some tests run (about 9 s): they only
             // pass if the heartbeat renews it.
             Map.entry("renqueue.worker.lease-seconds", "5"),
+            Map.entry("renqueue.retry.delay-seconds", "1"),
             Map.entry("renqueue.node.heartbeat-seconds", "1"),
             Map.entry("renqueue.node.gpu", "sim-gpu:24576"),
             Map.entry("renqueue.sweep.interval-seconds", "1"),
@@ -223,6 +224,10 @@ public record Topology(
             Map.entry("backend.timeout-ms", "30000"),
             Map.entry("backend.max-retries", "1"),
             Map.entry("renqueue.worker.lease-seconds", "6"),
+            // A token lost with an in-doubt transaction when the broker is killed is replaced
+            // by the sweep after this long (600 s by default).
+            Map.entry("renqueue.redispatch-after-seconds", "20"),
+            Map.entry("renqueue.retry.delay-seconds", "1"),
             Map.entry("renqueue.node.heartbeat-seconds", "1"),
             Map.entry("renqueue.sweep.interval-seconds", "1"),
             Map.entry("renqueue.circuit.window", "100000"),

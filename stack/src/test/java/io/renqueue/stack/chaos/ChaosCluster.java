@@ -83,7 +83,9 @@ final class ChaosCluster {
 
   static void healthySimulators() {
     for (String sim : List.of(SIM_A, SIM_B)) {
-      simulator(sim, "{\"first_token_ms\":20,\"error_rate\":0,\"hang\":false}");
+      simulator(
+          sim,
+          "{\"first_token_ms\":20,\"error_rate\":0,\"hang\":false,\"fail_prompts_containing\":\"\"}");
     }
   }
 
@@ -213,6 +215,44 @@ final class ChaosCluster {
           == 200;
     } catch (Exception e) {
       return false;
+    }
+  }
+
+  /** The launcher's record of what it started (pids), as a chaos test finds it. */
+  static java.util.Properties stackState() throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader r = Files.newBufferedReader(stackDir().resolve("stack.state"))) {
+      p.load(r);
+    }
+    return p;
+  }
+
+  /** Tells the launcher's state file the new pid of a process a chaos test restarted. */
+  static void recordPid(String key, long pid, String why) throws Exception {
+    java.util.Properties state = stackState();
+    state.setProperty(key, String.valueOf(pid));
+    try (java.io.Writer w = Files.newBufferedWriter(stackDir().resolve("stack.state"))) {
+      state.store(w, "Ren-Queue local stack: what to stop (" + why + ")");
+    }
+  }
+
+  static Path stackDir() {
+    return Path.of(System.getProperty("renqueue.stack.dir"));
+  }
+
+  /** The command line of a running process (Linux). */
+  static List<String> commandLine(long pid) throws Exception {
+    byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+    return new ArrayList<>(
+        java.util.Arrays.asList(
+            new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")));
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two schedulers run the sweeps between them, exactly once per period: kill -9 the one sweeping
  * now, and the other takes over within the documented bound (4 sweep intervals) without two sweeps
- * ever falling in one period.
+ * ever falling in one period; kill -9 the other one, and the sweeps go on undisturbed.
  */
 class SchedulerChaosIT {
 
@@ -60,6 +60,35 @@ class SchedulerChaosIT {
     JsonObject done = awaitEnded(stranded.toString(), Duration.ofMinutes(1));
     assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
     assertThat(done.getInt("attempts")).isEqualTo(2);
+    assertThat(completions(prompt)).isEqualTo(1);
+  }
+
+  @Test
+  void killingTheSchedulerThatDoesNotSweepLeavesTheSweepsRunningOncePerPeriod() throws Exception {
+    String sweeper = currentSweeper();
+    String other = SCHEDULERS.stream().filter(s -> !s.equals(sweeper)).findFirst().orElseThrow();
+    List<Instant> runs = new ArrayList<>();
+    recordRuns(runs, Duration.ofSeconds(3));
+
+    killHard(other);
+    Instant killed = Instant.now();
+    String prompt = unique("rescued while the other scheduler is down");
+    UUID stranded = strandedTask(prompt);
+    recordRuns(runs, Duration.ofSeconds(8));
+
+    assertThat(currentSweeper()).isEqualTo(sweeper);
+    List<Instant> after = runs.stream().filter(r -> r.isAfter(killed)).toList();
+    assertThat(after).as("sweeps after the kill").hasSizeGreaterThanOrEqualTo(5);
+    for (int i = 1; i < runs.size(); i++) {
+      Duration gap = Duration.between(runs.get(i - 1), runs.get(i));
+      assertThat(gap)
+          .as("never two sweeps in one period")
+          .isGreaterThanOrEqualTo(SWEEP.dividedBy(2));
+      assertThat(gap).as("no pause in the sweeps").isLessThanOrEqualTo(SWEEP.multipliedBy(4));
+    }
+    // The API of the survivor serves (api() picks a scheduler that answers).
+    JsonObject done = awaitEnded(stranded.toString(), Duration.ofMinutes(1));
+    assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
     assertThat(completions(prompt)).isEqualTo(1);
   }
 

@@ -153,7 +153,7 @@ final class TestStack {
   static void healthySimulators() {
     String normal =
         "{\"error_rate\":0,\"hang\":false,\"first_token_ms\":20,\"requests_per_minute\":0,\"error_status\":500,\"cut_after_tokens\":0,\"hang_after_tokens\":0,\"tokens_per_second\":0,"
-            + "\"model_first_token_ms\":{}}";
+            + "\"fail_prompts_containing\":\"\",\"model_first_token_ms\":{}}";
     simulator(SIM_A, normal);
     simulator(SIM_B, normal);
     simulator(SIM_C, normal);
