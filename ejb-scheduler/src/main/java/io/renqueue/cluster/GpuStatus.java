@@ -70,6 +70,56 @@ public record GpuStatus(String source, List<Device> devices) {
     return new GpuStatus("declared", devices);
   }
 
+  /**
+   * A declared profile with {@code usedMib} in use on its first GPU: a node without {@code
+   * nvidia-smi} counts what its loaded models take ({@link ModelFootprints}).
+   */
+  public GpuStatus withDeclaredUse(long usedMib) {
+    if (!source.equals("declared") || devices.isEmpty() || usedMib <= 0) {
+      return this;
+    }
+    List<Device> withUse = new ArrayList<>(devices);
+    Device first = withUse.get(0);
+    withUse.set(
+        0,
+        new Device(
+            first.name(),
+            Math.min(usedMib, first.memoryTotalMib()),
+            first.memoryTotalMib(),
+            first.utilizationPercent()));
+    return new GpuStatus(source, withUse);
+  }
+
+  /** The most memory free on one GPU (a model loads on one), MiB; -1 when no GPU is known. */
+  public long largestFreeMib() {
+    return devices.stream()
+        .mapToLong(d -> Math.max(0, d.memoryTotalMib() - d.memoryUsedMib()))
+        .max()
+        .orElse(-1);
+  }
+
+  /** Reads what {@link #toJson} wrote (a node row's {@code gpu}); no GPU when unreadable. */
+  public static GpuStatus fromJson(String json) {
+    if (json == null || json.isBlank()) {
+      return new GpuStatus("none", List.of());
+    }
+    try (var reader = Json.createReader(new java.io.StringReader(json))) {
+      var o = reader.readObject();
+      List<Device> devices = new ArrayList<>();
+      for (var d : o.getJsonArray("devices").getValuesAs(jakarta.json.JsonObject.class)) {
+        devices.add(
+            new Device(
+                d.getString("name", ""),
+                d.getJsonNumber("memory_used_mib").longValue(),
+                d.getJsonNumber("memory_total_mib").longValue(),
+                d.getInt("utilization_percent", 0)));
+      }
+      return new GpuStatus(o.getString("source", "declared"), devices);
+    } catch (RuntimeException e) {
+      return new GpuStatus("none", List.of());
+    }
+  }
+
   public String toJson() {
     JsonArrayBuilder list = Json.createArrayBuilder();
     for (Device d : devices) {

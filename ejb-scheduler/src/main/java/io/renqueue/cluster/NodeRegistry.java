@@ -89,26 +89,44 @@ public class NodeRegistry {
   }
 
   /**
-   * The models loaded on other workers that are UP with a free slot, as of their last heartbeat (no
-   * older than {@code maxAgeSeconds}): the placement preference of {@code Placement}.
+   * The other workers that are UP with a free slot, as of their last heartbeat (no older than
+   * {@code maxAgeSeconds}): their models and free GPU memory, for {@link Placement}.
    */
   @SuppressWarnings("unchecked")
-  public List<String> modelsWithFreeSlotsElsewhere(String self, long maxAgeSeconds) {
-    List<String> rows =
+  public List<Placement.Worker> freeWorkersElsewhere(String self, long maxAgeSeconds) {
+    List<Object[]> rows =
         em.createNativeQuery(
-                "SELECT models FROM node WHERE id <> ?1 AND state = 'UP'"
+                "SELECT coalesce(models, ''), gpu FROM node WHERE id <> ?1 AND state = 'UP'"
                     + " AND position('worker' in roles) > 0 AND busy_slots < slots"
-                    + " AND models IS NOT NULL AND models <> ''"
                     + " AND last_heartbeat > now() - make_interval(secs => ?2)")
             .setParameter(1, self)
             .setParameter(2, (double) maxAgeSeconds)
             .getResultList();
     return rows.stream()
-        .flatMap(m -> java.util.Arrays.stream(m.split(",")))
-        .map(String::trim)
-        .filter(m -> !m.isEmpty())
-        .distinct()
+        .map(
+            r ->
+                new Placement.Worker(
+                    java.util.Arrays.stream(((String) r[0]).split(","))
+                        .map(String::trim)
+                        .filter(m -> !m.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()),
+                    GpuStatus.fromJson((String) r[1]).largestFreeMib()))
         .toList();
+  }
+
+  /**
+   * Free task slots on UP workers that reported within {@code maxAgeSeconds}, as of their last
+   * heartbeat.
+   */
+  public int idleWorkerSlots(long maxAgeSeconds) {
+    return ((Number)
+            em.createNativeQuery(
+                    "SELECT coalesce(sum(greatest(slots - busy_slots, 0)), 0) FROM node"
+                        + " WHERE state = 'UP' AND position('worker' in roles) > 0"
+                        + " AND last_heartbeat > now() - make_interval(secs => ?1)")
+                .setParameter(1, (double) maxAgeSeconds)
+                .getSingleResult())
+        .intValue();
   }
 
   /** Asks a node to drain (or to take work again). False when there is no such node. */

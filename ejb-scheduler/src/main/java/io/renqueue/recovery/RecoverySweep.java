@@ -1,6 +1,7 @@
 package io.renqueue.recovery;
 
 import io.renqueue.cluster.NodeLiveness;
+import io.renqueue.cluster.NodeRegistry;
 import io.renqueue.cluster.NodeWatch;
 import io.renqueue.dispatch.TaskDispatcher;
 import io.renqueue.observability.TaskMetrics;
@@ -83,6 +84,7 @@ public class RecoverySweep {
   @EJB private PreemptionRequests preemption;
   @EJB private BackendAdmission admission;
   @EJB private NodeWatch nodes;
+  @EJB private NodeRegistry registry;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
@@ -209,6 +211,7 @@ public class RecoverySweep {
       // are harmless, the claim decides).
       store.queueHead(lostSlots).forEach(this::redispatch);
     }
+    wakeIdleSlots();
     promoteAgedTasks();
     preemption.requestSlotsForStarvingWork();
     for (Object[] row : store.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
@@ -223,6 +226,32 @@ public class RecoverySweep {
     }
     fairShare.liftIdleTenants();
     admission.purge();
+  }
+
+  /**
+   * Work that could run waits while workers report idle slots: the tokens that should have woken
+   * them were lost (the broker killed between the two phases of a commit, a purge). As many new
+   * tokens as there are idle slots, for the most urgent of those tasks; a token too many is
+   * harmless, the claim decides. Bound: three sweep or heartbeat intervals, instead of {@code
+   * renqueue.redispatch-after-seconds}.
+   */
+  private void wakeIdleSlots() {
+    long beat = Math.max(1, heartbeatSeconds);
+    int idle = registry.idleWorkerSlots(3 * beat);
+    if (idle == 0) {
+      return;
+    }
+    int stalledSeconds = (int) (3 * Math.max(beat, Math.max(1, intervalSeconds)));
+    for (Object[] row : store.renewStalledHead(stalledSeconds, idle)) {
+      redispatch(row);
+      LOG.info(
+          () ->
+              "Task "
+                  + row[0]
+                  + " could run but waited "
+                  + stalledSeconds
+                  + " s while workers reported idle slots; sent a new token");
+    }
   }
 
   /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */

@@ -248,6 +248,27 @@ public class TaskStore {
         .getResultList();
   }
 
+  /**
+   * The most urgent tasks that could be claimed now and whose last token is older than {@code
+   * seconds}, up to {@code limit}: their dispatch time is renewed and (id, priority,
+   * dispatch_priority) returned, so new tokens can wake idle slots that the old ones never reached.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> renewStalledHead(int seconds, int limit) {
+    return em.createNativeQuery(
+            "UPDATE task SET dispatched_at = now()"
+                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED' AND NOT blocked"
+                + " AND (not_before IS NULL OR not_before <= now())"
+                + " AND (expires_at IS NULL OR expires_at > now())"
+                // A deferred task's token arrives just after not_before: count from then.
+                + " AND greatest(dispatched_at, not_before) < now() - make_interval(secs => ?1)"
+                + " ORDER BY dispatch_priority DESC, created_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+                + " AND state = 'QUEUED' RETURNING id, priority, dispatch_priority")
+        .setParameter(1, seconds)
+        .setParameter(2, limit)
+        .getResultList();
+  }
+
   /** The most urgent tasks waiting to be claimed now: (id, priority, dispatch_priority). */
   @SuppressWarnings("unchecked")
   public List<Object[]> queueHead(int limit) {

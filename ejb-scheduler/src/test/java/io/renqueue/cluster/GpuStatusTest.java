@@ -36,4 +36,31 @@ class GpuStatusTest {
     assertThatThrownBy(() -> GpuStatus.declared("L4:lots"))
         .hasMessageContaining("'L4:lots' is not name:memory-total-mib");
   }
+
+  @Test
+  void theLargestFreeMemoryOnOneGpuDecidesWhatFits() {
+    GpuStatus gpu =
+        GpuStatus.fromNvidiaSmi(
+            "NVIDIA A100-SXM4-80GB, 40321, 81920, 87\nNVIDIA A100-SXM4-80GB, 12, 81920, 0");
+
+    assertThat(gpu.largestFreeMib()).isEqualTo(81908);
+    assertThat(GpuStatus.declared("").largestFreeMib()).isEqualTo(-1);
+  }
+
+  @Test
+  void aDeclaredProfileCountsWhatItsLoadedModelsTake() {
+    GpuStatus gpu = GpuStatus.declared("L4:23034").withDeclaredUse(16000);
+
+    assertThat(gpu.devices().get(0).memoryUsedMib()).isEqualTo(16000);
+    assertThat(gpu.largestFreeMib()).isEqualTo(7034);
+  }
+
+  @Test
+  void readsBackWhatItWrote() {
+    GpuStatus gpu = GpuStatus.declared("L4:23034,L4:23034").withDeclaredUse(1000);
+
+    assertThat(GpuStatus.fromJson(gpu.toJson())).isEqualTo(gpu);
+    assertThat(GpuStatus.fromJson("not json").largestFreeMib()).isEqualTo(-1);
+    assertThat(GpuStatus.fromJson(null).largestFreeMib()).isEqualTo(-1);
+  }
 }

@@ -1,6 +1,7 @@
 package io.renqueue.execution;
 
 import io.renqueue.cluster.GpuStatus;
+import io.renqueue.cluster.ModelFootprintSettings;
 import io.renqueue.cluster.NodeRegistry;
 import io.renqueue.cluster.NodeReport;
 import io.renqueue.routing.BackendDefinition;
@@ -99,6 +100,8 @@ public class NodeHeartbeat {
   @ConfigProperty(name = "renqueue.node.gpu")
   Optional<String> declaredGpu;
 
+  @Inject ModelFootprintSettings footprints;
+
   private final Instant startedAt = Instant.now();
   private volatile boolean nvidiaSmi = true;
   private ScheduledExecutorService beats;
@@ -130,6 +133,7 @@ public class NodeHeartbeat {
     try {
       NodeReport report = report();
       status.models(report.models());
+      status.freeGpuMib(report.gpu().largestFreeMib());
       status.draining(registry.heartbeat(report, startedAt));
     } catch (RuntimeException e) {
       LOG.warning(() -> "Heartbeat of node " + nodeId + " not recorded: " + e);
@@ -215,7 +219,7 @@ public class NodeHeartbeat {
         worker ? slots : 0,
         running.busy(),
         worker ? models() : List.of(),
-        gpu());
+        gpu(worker ? models() : List.of()));
   }
 
   private List<String> models() {
@@ -231,8 +235,11 @@ public class NodeHeartbeat {
         .toList();
   }
 
-  /** nvidia-smi when the node has one (tried once; a node without it uses its declared profile). */
-  private GpuStatus gpu() {
+  /**
+   * nvidia-smi when the node has one (tried once); a node without it uses its declared profile,
+   * with what its loaded models take counted as used.
+   */
+  private GpuStatus gpu(List<String> loaded) {
     if (nvidiaSmi) {
       try {
         Process p = new ProcessBuilder(GpuStatus.NVIDIA_SMI).redirectErrorStream(true).start();
@@ -248,7 +255,8 @@ public class NodeHeartbeat {
       }
       nvidiaSmi = false;
     }
-    return GpuStatus.declared(declaredGpu.orElse(""));
+    return GpuStatus.declared(declaredGpu.orElse(""))
+        .withDeclaredUse(footprints.footprints().total(loaded));
   }
 
   private static String version() {

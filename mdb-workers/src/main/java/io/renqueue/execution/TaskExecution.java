@@ -8,6 +8,7 @@ import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
 import io.renqueue.backends.Relay;
 import io.renqueue.backends.RoutedCall;
+import io.renqueue.cluster.ModelFootprintSettings;
 import io.renqueue.cluster.NodeRegistry;
 import io.renqueue.cluster.Placement;
 import io.renqueue.dispatch.AnswerStream;
@@ -75,6 +76,7 @@ public class TaskExecution {
   long outcomeRetrySeconds;
 
   @Inject NodeStatus node;
+  @Inject ModelFootprintSettings footprints;
   @Inject AttemptSettings attempts;
   @EJB NodeRegistry nodes;
 
@@ -414,8 +416,10 @@ public class TaskExecution {
     try {
       leftToOthers =
           Placement.leaveToOthers(
-              nodes.modelsWithFreeSlotsElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
-              node.models());
+              nodes.freeWorkersElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
+              node.models(),
+              node.freeGpuMib(),
+              footprints.footprints());
     } catch (RuntimeException e) {
       // Placement is a preference: without the registry, take any work.
       LOG.fine(() -> "Placement not known: " + e);

@@ -110,6 +110,7 @@ public record Topology(
             Map.entry("renqueue.retry.delay-seconds", "1"),
             Map.entry("renqueue.node.heartbeat-seconds", "1"),
             Map.entry("renqueue.node.gpu", "sim-gpu:24576"),
+            Map.entry("renqueue.models.gpu-memory-mib", "sim-large=16000"),
             Map.entry("renqueue.sweep.interval-seconds", "1"),
             Map.entry("renqueue.preemption.after-seconds", "2"),
             Map.entry("renqueue.circuit.window", "100000"),
@@ -224,9 +225,6 @@ public record Topology(
             Map.entry("backend.timeout-ms", "30000"),
             Map.entry("backend.max-retries", "1"),
             Map.entry("renqueue.worker.lease-seconds", "6"),
-            // A token lost with an in-doubt transaction when the broker is killed is replaced
-            // by the sweep after this long (600 s by default).
-            Map.entry("renqueue.redispatch-after-seconds", "20"),
             Map.entry("renqueue.retry.delay-seconds", "1"),
             Map.entry("renqueue.node.heartbeat-seconds", "1"),
             Map.entry("renqueue.sweep.interval-seconds", "1"),

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * kill -9 of the Artemis broker under load, then a restart on its journal: the API answers 503
- * problem+json with Retry-After while it is away, the servers reconnect by themselves, and every
+ * kill -9 of the Artemis broker under load, then a restart on its journal 10 s later: the API
+ * answers only 202 or 503 problem+json with Retry-After (a submission mostly waits for the broker
+ * to come back: the resource adapter reconnects), the servers reconnect by themselves, and every
  * task accepted before, during or after ends SUCCEEDED exactly once. Tokens persisted in the
- * journal come back with the broker; a token lost with an in-doubt transaction is replaced by the
- * sweep ({@code renqueue.redispatch-after-seconds}).
+ * journal come back with the broker; a token lost between the two phases of a commit is replaced by
+ * the sweep once idle slots see the task wait (three sweep or heartbeat intervals).
  */
 class BrokerChaosIT {
 

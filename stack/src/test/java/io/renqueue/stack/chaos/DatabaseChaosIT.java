@@ -42,6 +42,7 @@ class DatabaseChaosIT {
       sleep(10_000);
       load.close();
 
+      assertThat(load.refused).as("503s while the database was away").isNotEmpty();
       load.assertNothingAcceptedWasLost(20);
     }
   }

@@ -24,6 +24,8 @@ final class SubmissionLoad implements AutoCloseable {
   final Map<String, String> accepted = new ConcurrentHashMap<>(); // id -> prompt
   final List<HttpResponse<String>> refused = new CopyOnWriteArrayList<>();
   final List<String> unexpected = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong slowestMs =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread client;
@@ -35,8 +37,10 @@ final class SubmissionLoad implements AutoCloseable {
               int i = 0;
               while (running.get()) {
                 String prompt = unique(what + " " + i++);
+                long start = System.nanoTime();
                 try {
                   HttpResponse<String> r = post(scheduler, prompt);
+                  slowestMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
                   if (r.statusCode() == 202) {
                     accepted.put(json(r.body()).getString("id"), prompt);
                   } else if (r.statusCode() == 503) {
@@ -65,13 +69,20 @@ final class SubmissionLoad implements AutoCloseable {
     client.join();
   }
 
+  /** The longest the API took to answer a submission, in ms. */
+  long slowestMs() {
+    return slowestMs.get();
+  }
+
   /**
-   * What every chaos test under load asserts: only 202 or 503 (problem+json with Retry-After), 503s
-   * while the dependency was away, and each accepted task SUCCEEDED, answered in full once.
+   * What every chaos test under load asserts: only 202 or 503 (problem+json with Retry-After), and
+   * each accepted task SUCCEEDED, answered in full once.
    */
   void assertNothingAcceptedWasLost(int atLeastAccepted) {
+    System.out.printf(
+        "Load: %d accepted, %d refused (503), slowest answer %d ms%n",
+        accepted.size(), refused.size(), slowestMs());
     assertThat(unexpected).as("only 202 or 503").isEmpty();
-    assertThat(refused).as("503s while the dependency was away").isNotEmpty();
     for (HttpResponse<String> r : refused) {
       assertThat(r.headers().firstValue("Content-Type").orElse(""))
           .startsWith("application/problem+json");

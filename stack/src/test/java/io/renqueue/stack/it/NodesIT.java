@@ -30,6 +30,14 @@ class NodesIT {
     assertThat(worker.getJsonArray("models").toString()).contains("sim-small");
     assertThat(worker.getJsonObject("gpu").getString("source")).isEqualTo("declared");
     assertThat(worker.getJsonObject("gpu").toString()).contains("sim-gpu").contains("24576");
+    // Declared profile: what its loaded models take (sim-large, 16000 MiB) counts as used.
+    assertThat(
+            worker
+                .getJsonObject("gpu")
+                .getJsonArray("devices")
+                .getJsonObject(0)
+                .getInt("memory_used_mib"))
+        .isEqualTo(16000);
     assertThat(worker.getString("health_url")).isEqualTo(WORKER + "/health/live");
     assertThat(worker.getBoolean("probe_ok")).isTrue();
     assertThat(worker.getJsonNumber("ms_since_heartbeat").longValue()).isLessThan(5000);
