@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +93,8 @@ class RecoveryIT {
   }
 
   @Test
-  void aTaskWhoseWorkerVanishedOnItsLastAttemptFailsInsteadOfRunningForever() throws Exception {
+  void aTaskWhoseWorkerVanishedOnItsLastAttemptFailsAndIsDeadLetteredInsteadOfRunningForever()
+      throws Exception {
     UUID id = UUID.randomUUID();
     insert(
         id,
@@ -106,6 +109,10 @@ class RecoveryIT {
     assertThat(done.getString("state")).isEqualTo("FAILED");
     assertThat(done.getJsonObject("error").getString("code")).isEqualTo("lease_expired");
     assertThat(done.getJsonObject("error").getString("message")).contains("vanished-node");
+    List<Message> dead = deadLettersOf(id.toString());
+    assertThat(dead).as("its token in the dead-letter queue, once").hasSize(1);
+    assertThat(dead.get(0).getStringProperty("renqueue_dead_letter_reason"))
+        .isEqualTo("lease_expired");
   }
 
   @Test

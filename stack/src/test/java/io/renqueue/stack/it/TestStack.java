@@ -184,6 +184,25 @@ final class TestStack {
     return prompts.containsKey(prompt) ? prompts.getJsonNumber(prompt).longValue() : 0;
   }
 
+  /**
+   * The messages in the dispatch dead-letter queue for this task (consumed): waits up to 30 s for
+   * the first, then takes any others already there.
+   */
+  static java.util.List<jakarta.jms.Message> deadLettersOf(String taskId) {
+    java.util.List<jakarta.jms.Message> found = new java.util.ArrayList<>();
+    try (jakarta.jms.JMSContext jms = jms().createContext();
+        jakarta.jms.JMSConsumer dlq =
+            jms.createConsumer(
+                jms.createQueue("renqueue.dispatch.dlq"), "renqueue_task_id = '" + taskId + "'")) {
+      jakarta.jms.Message m = dlq.receive(30_000);
+      while (m != null) {
+        found.add(m);
+        m = dlq.receive(500);
+      }
+    }
+    return found;
+  }
+
   static ActiveMQConnectionFactory jms() {
     ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER_URL);
     cf.setUser("renqueue");
