@@ -211,6 +211,10 @@ public class RecoverySweep {
       // are harmless, the claim decides).
       store.queueHead(lostSlots).forEach(this::redispatch);
     }
+    for (Object[] row : store.renewUndispatched(BATCH)) {
+      // Handed back by a worker that could no longer reach the broker.
+      redispatch(row);
+    }
     wakeIdleSlots();
     promoteAgedTasks();
     preemption.requestSlotsForStarvingWork();
@@ -250,7 +254,9 @@ public class RecoverySweep {
                   + row[0]
                   + " could run but waited "
                   + stalledSeconds
-                  + " s while workers reported idle slots; sent a new token");
+                  + " s while workers reported "
+                  + idle
+                  + " idle slot(s); sent a new token");
     }
   }
 

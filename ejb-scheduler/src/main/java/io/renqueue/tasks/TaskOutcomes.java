@@ -105,6 +105,21 @@ public class TaskOutcomes {
   }
 
   /**
+   * A stopping worker gives a running task back, in a transaction of the database alone: by the
+   * time Liberty stops the application the resource adapter may be gone. The sweep sends its token.
+   * False when the claim was lost.
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public boolean handBack(UUID id, int fence, String reason) {
+    boolean queued = store.handBack(id, fence, reason);
+    if (queued) {
+      counters.refundEstimate(id);
+      LOG.info(() -> "Task " + id + " handed back (attempt " + fence + "): " + reason);
+    }
+    return queued;
+  }
+
+  /**
    * An attempt that failed, with attempts left: the task goes back to the queue until {@code
    * notBefore} like a deferred one, but the attempt counts. False when the claim was lost.
    */

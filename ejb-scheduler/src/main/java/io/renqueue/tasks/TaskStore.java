@@ -129,7 +129,16 @@ public class TaskStore {
    * (priority, dispatch_priority) for the delayed token, or empty when the claim was lost.
    */
   public Optional<Object[]> defer(UUID id, int fence, Instant notBefore, String reason) {
-    return backToQueue(id, fence, notBefore, reason, 1);
+    return backToQueue(id, fence, notBefore, reason, 1, "now()");
+  }
+
+  /**
+   * RUNNING (under this fence) → QUEUED at once, as a deferral, with no token sent ({@code
+   * dispatched_at} NULL): for a worker that is stopping and can no longer reach the broker. The
+   * sweep sends the token ({@link #renewUndispatched}). False when the claim was lost.
+   */
+  public boolean handBack(UUID id, int fence, String reason) {
+    return backToQueue(id, fence, Instant.now(), reason, 1, "NULL").isPresent();
   }
 
   /**
@@ -137,17 +146,19 @@ public class TaskStore {
    * {@link #defer} the attempt counts. Returns what {@link #defer} returns.
    */
   public Optional<Object[]> retryLater(UUID id, int fence, Instant notBefore, String reason) {
-    return backToQueue(id, fence, notBefore, reason, 0);
+    return backToQueue(id, fence, notBefore, reason, 0, "now()");
   }
 
   @SuppressWarnings("unchecked")
   private Optional<Object[]> backToQueue(
-      UUID id, int fence, Instant notBefore, String reason, int deferral) {
+      UUID id, int fence, Instant notBefore, String reason, int deferral, String dispatchedAt) {
     List<Object[]> rows =
         em.createNativeQuery(
                 "UPDATE task SET state = 'QUEUED', node_id = NULL, lease_expires_at = NULL,"
                     + " deferrals = deferrals + ?5, not_before = ?3, waiting_reason = ?4,"
-                    + " dispatched_at = now() WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING'"
+                    + " dispatched_at = "
+                    + dispatchedAt
+                    + " WHERE id = ?1 AND attempts = ?2 AND state = 'RUNNING'"
                     + " RETURNING priority, dispatch_priority")
             .setParameter(5, deferral)
             .setParameter(1, id)
@@ -249,21 +260,42 @@ public class TaskStore {
   }
 
   /**
+   * QUEUED tasks that were never sent a token ({@link #handBack}): their dispatch time is set and
+   * (id, priority, dispatch_priority) returned, so the sweep can send one.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> renewUndispatched(int batch) {
+    return em.createNativeQuery(
+            "WITH missing AS MATERIALIZED (SELECT id FROM task WHERE state = 'QUEUED'"
+                + " AND dispatched_at IS NULL AND NOT blocked LIMIT ?1 FOR UPDATE SKIP LOCKED)"
+                + " UPDATE task t SET dispatched_at = now() FROM missing"
+                + " WHERE t.id = missing.id AND t.state = 'QUEUED'"
+                + " RETURNING t.id, t.priority, t.dispatch_priority")
+        .setParameter(1, batch)
+        .getResultList();
+  }
+
+  /**
    * The most urgent tasks that could be claimed now and whose last token is older than {@code
    * seconds}, up to {@code limit}: their dispatch time is renewed and (id, priority,
    * dispatch_priority) returned, so new tokens can wake idle slots that the old ones never reached.
    */
   @SuppressWarnings("unchecked")
   public List<Object[]> renewStalledHead(int seconds, int limit) {
+    // A materialized CTE, not "id IN (subquery … LIMIT)": PostgreSQL may rescan such a subquery
+    // for each row and, skipping the rows it just updated, go past the limit (seen in the ITs:
+    // a dozen tokens for one idle slot).
     return em.createNativeQuery(
-            "UPDATE task SET dispatched_at = now()"
-                + " WHERE id IN (SELECT id FROM task WHERE state = 'QUEUED' AND NOT blocked"
+            "WITH stalled AS MATERIALIZED (SELECT id FROM task WHERE state = 'QUEUED'"
+                + " AND NOT blocked"
                 + " AND (not_before IS NULL OR not_before <= now())"
                 + " AND (expires_at IS NULL OR expires_at > now())"
                 // A deferred task's token arrives just after not_before: count from then.
                 + " AND greatest(dispatched_at, not_before) < now() - make_interval(secs => ?1)"
                 + " ORDER BY dispatch_priority DESC, created_at LIMIT ?2 FOR UPDATE SKIP LOCKED)"
-                + " AND state = 'QUEUED' RETURNING id, priority, dispatch_priority")
+                + " UPDATE task t SET dispatched_at = now() FROM stalled"
+                + " WHERE t.id = stalled.id AND t.state = 'QUEUED'"
+                + " RETURNING t.id, t.priority, t.dispatch_priority")
         .setParameter(1, seconds)
         .setParameter(2, limit)
         .getResultList();

@@ -44,4 +44,9 @@ public class NodeStatus {
   void stopping() {
     stopping = true;
   }
+
+  /** Whether the server is shutting down (its broker connection may already be gone). */
+  public boolean isStopping() {
+    return stopping;
+  }
 }

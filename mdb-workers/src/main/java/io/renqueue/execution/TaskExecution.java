@@ -257,13 +257,15 @@ public class TaskExecution {
       return;
     } catch (BackendsBusyException e) {
       store.recordRouting(taskId, fence, trace);
-      record(
+      requeue(
           () ->
               outcomes.defer(
                   taskId,
                   fence,
                   e.retryAt(),
-                  "every candidate backend is unavailable: " + e.getMessage()));
+                  "every candidate backend is unavailable: " + e.getMessage()),
+          taskId,
+          fence);
       return;
     } catch (BackendException | FaultToleranceException e) {
       // A timed-out chain leaves the thread interrupted; the outcome must still be written.
@@ -320,10 +322,12 @@ public class TaskExecution {
             : Optional.empty();
     if (wait.isPresent()) {
       Instant next = Instant.now().plus(wait.get());
-      record(
+      requeue(
           () ->
               outcomes.retryLater(
-                  taskId, fence, next, policy.describe(used) + " failed (" + why + ")"));
+                  taskId, fence, next, policy.describe(used) + " failed (" + why + ")"),
+          taskId,
+          fence);
       return;
     }
     String message = used > 1 ? why + " (" + policy.describe(used) + ")" : why;
@@ -369,14 +373,7 @@ public class TaskExecution {
                       + " (attempt "
                       + fence
                       + "): lease lost while running; nothing stored, the task runs elsewhere");
-      case HANDED_BACK ->
-          record(
-              () ->
-                  outcomes.defer(
-                      taskId,
-                      fence,
-                      Instant.now(),
-                      "handed back: node " + nodeId + " is shutting down"));
+      case HANDED_BACK -> handBack(taskId, fence);
       case NONE -> outcomes.requeuePreempted(taskId, fence);
     }
   }
@@ -429,6 +426,29 @@ public class TaskExecution {
     return leftToOthers;
   }
 
+  /**
+   * Back to the queue with a token sent through the broker; a stopping worker whose broker
+   * connection is already gone (Liberty may remove the resource adapter before the application)
+   * hands the task back through the database alone.
+   */
+  private void requeue(Runnable withToken, UUID taskId, int fence) {
+    try {
+      record(withToken);
+    } catch (OutcomeNotRecordedException e) {
+      if (!node.isStopping()) {
+        throw e;
+      }
+      handBack(taskId, fence);
+    }
+  }
+
+  /** Database only: the sweep sends the token. If even this fails, the lease covers the task. */
+  private void handBack(UUID taskId, int fence) {
+    // Stopping interrupts the slot's thread; the write must still go through.
+    Thread.interrupted();
+    outcomes.handBack(taskId, fence, "handed back: node " + nodeId + " is shutting down");
+  }
+
   /** An outcome that could not be written is not an internal error of the task. */
   private void record(Runnable outcome) {
     long deadline = System.nanoTime() + outcomeRetrySeconds * 1_000_000_000L;
@@ -441,7 +461,7 @@ public class TaskExecution {
         // The database (or broker) is away. The backend's work is done: keep it and try again
         // under the same fence rather than let the task run a second time; the sweep gives
         // running tasks a fresh lease when the database comes back.
-        if (System.nanoTime() + pause * 1_000_000 > deadline) {
+        if (System.nanoTime() + pause * 1_000_000 > deadline || node.isStopping()) {
           throw new OutcomeNotRecordedException(e);
         }
         LOG.warning(() -> "Outcome not stored, trying again: " + e);
@@ -479,7 +499,10 @@ public class TaskExecution {
     store.recordRouting(task.getId(), fence, trace);
     if (retryAt != null) {
       Instant at = retryAt;
-      record(() -> outcomes.defer(task.getId(), fence, at, "no backend available now: " + reasons));
+      requeue(
+          () -> outcomes.defer(task.getId(), fence, at, "no backend available now: " + reasons),
+          task.getId(),
+          fence);
       return;
     }
     outcomes.fail(

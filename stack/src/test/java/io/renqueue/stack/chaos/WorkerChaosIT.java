@@ -108,6 +108,48 @@ class WorkerChaosIT {
             });
   }
 
+  @Test
+  void sigtermOnAWorkerPastItsDrainTimeoutHandsItsTaskBackAndLeavesNothingRunning()
+      throws Exception {
+    String victim = WORKERS.get(0);
+    String other = WORKERS.get(1);
+    // Slower than the backend timeout (30 s): the task is still in its chain of attempts when
+    // Liberty's 30 s quiesce (the drain timeout) ends.
+    simulator(SIM_A, "{\"first_token_ms\":40000}");
+    simulator(SIM_B, "{\"first_token_ms\":40000}");
+    drain(other, true);
+    String prompt = unique("chaos sigterm");
+    String id = submit(prompt);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runningOn(victim).contains(id));
+    drain(other, false);
+    long pid = pid(victim);
+
+    signal(victim, "TERM");
+    Instant terminated = Instant.now();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .alias("handed back by the stopping worker")
+        .until(() -> !runningOn(victim).contains(id));
+    Duration handedBackAfter = Duration.between(terminated, Instant.now());
+    healthySimulators();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .alias("the worker's process ends")
+        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+
+    // Handed back when the 30 s quiesce ended, not found later with an expired lease.
+    assertThat(handedBackAfter)
+        .as("kept through the 30 s drain timeout, then handed back")
+        .isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30).plus(LEASE));
+    assertThat(runningOn(victim)).as("nothing left RUNNING on the stopped worker").isEmpty();
+    JsonObject done = awaitEnded(id, Duration.ofMinutes(2));
+    assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(done.getString("node")).isEqualTo(other);
+    assertThat(done.getInt("deferrals", 0)).as("handed back (a deferral), not lost").isEqualTo(1);
+    assertThat(completions(prompt)).as("answered in full once").isEqualTo(1);
+  }
+
   private static long heartbeats(String node) {
     return json(send(HttpRequest.newBuilder(URI.create(api() + "/api/v1/nodes")).GET()).body())
         .getJsonArray("items")
