@@ -77,10 +77,12 @@ class TenancyIT {
       started.add(awaitAs(calm, id));
     }
     started.sort(Comparator.comparing(t -> Instant.parse(t.getString("started_at"))));
-    List<String> firstFour = started.subList(0, 4).stream().map(t -> t.getString("id")).toList();
+    List<String> firstSix = started.subList(0, 6).stream().map(t -> t.getString("id")).toList();
     // First come, first served would start the calm tenant's tasks 11th and 12th; equal shares
-    // alternate the two tenants once both are waiting.
-    assertThat(firstFour).containsAll(calmTasks);
+    // alternate the two tenants once both are waiting. Exact up to one task per slot claiming
+    // at the same instant (TaskClaims): two slots that claim together both see the tenants level
+    // and take the older (flood) tasks, so the second calm task may come as late as 6th.
+    assertThat(firstSix).containsAll(calmTasks);
     assertThat(get(WORKER + "/metrics").body())
         .contains("renqueue_queue_wait_seconds")
         .contains("tenant=\"" + calm + "\"");
