@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -33,7 +32,6 @@ import java.util.logging.Logger;
 public final class BackendSimulator implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(BackendSimulator.class.getName());
-  private static final int MAX_TRACKED_PROMPTS = 10_000;
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -42,13 +40,7 @@ public final class BackendSimulator implements AutoCloseable {
   private final AtomicLong throttleNext = new AtomicLong();
   private volatile long throttledUntil;
   private volatile Semaphore slots;
-  private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger inFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger peakInFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final Map<String, AtomicLong> prompts = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
+  private final SimulatorStats stats = new SimulatorStats();
   private volatile boolean closing;
 
   public BackendSimulator(String host, int port, SimulatorSettings initial) throws IOException {
@@ -96,8 +88,7 @@ public final class BackendSimulator implements AutoCloseable {
   }
 
   private void chat(HttpExchange ex) throws IOException {
-    int now = inFlight.incrementAndGet();
-    peakInFlight.accumulateAndGet(now, Math::max);
+    stats.started();
     Semaphore gpu = slots;
     try {
       if (gpu != null) {
@@ -109,7 +100,7 @@ public final class BackendSimulator implements AutoCloseable {
       if (gpu != null) {
         gpu.release();
       }
-      inFlight.decrementAndGet();
+      stats.ended();
     }
   }
 
@@ -171,7 +162,7 @@ public final class BackendSimulator implements AutoCloseable {
       return;
     }
     String prompt = lastUserText(messages);
-    trackPrompt(prompt);
+    stats.prompt(prompt);
     int maxTokens = body.getInt("max_tokens", body.getInt("max_completion_tokens", 256));
     List<String> tokens = DeterministicAnswers.tokens(model, prompt, maxTokens);
     String finish = tokens.size() >= maxTokens ? "length" : "stop";
@@ -182,7 +173,7 @@ public final class BackendSimulator implements AutoCloseable {
     sleep(s.firstTokenMs(model));
     if (body.getBoolean("stream", false)) {
       if (stream(ex, s, id, created, model, tokens, finish, promptTokens)) {
-        trackCompleted(prompt);
+        stats.completed(prompt);
       }
       return;
     }
@@ -209,7 +200,7 @@ public final class BackendSimulator implements AutoCloseable {
             .add("system_fingerprint", s.name())
             .build();
     json(ex, 200, response);
-    trackCompleted(prompt);
+    stats.completed(prompt);
   }
 
   /** True when the whole answer was sent (not cut, not hung). */
@@ -363,36 +354,9 @@ public final class BackendSimulator implements AutoCloseable {
 
   private void stats(HttpExchange ex) throws IOException {
     if ("POST".equals(ex.getRequestMethod()) || "DELETE".equals(ex.getRequestMethod())) {
-      counters.clear();
-      prompts.clear();
-      completed.clear();
-      peakInFlight.set(inFlight.get());
+      stats.reset();
     }
-    var b = Json.createObjectBuilder().add("name", settings.get().name());
-    Map<String, AtomicLong> snapshot = new HashMap<>(counters);
-    for (String key :
-        List.of(
-            "requests_total",
-            "chat_completions",
-            "embeddings",
-            "rate_limited",
-            "errors_injected",
-            "poison_failures",
-            "hung",
-            "streams_cut",
-            "streams_hung",
-            "throttled",
-            "requests_before_retry_after")) {
-      b.add(key, snapshot.getOrDefault(key, new AtomicLong()).get());
-    }
-    b.add("in_flight", inFlight.get()).add("peak_in_flight", peakInFlight.get());
-    var p = Json.createObjectBuilder();
-    prompts.forEach((k, v) -> p.add(k, v.get()));
-    b.add("prompts", p);
-    var c = Json.createObjectBuilder();
-    completed.forEach((k, v) -> c.add(k, v.get()));
-    b.add("completed", c);
-    json(ex, 200, b.build());
+    json(ex, 200, stats.toJson(settings.get().name()));
   }
 
   private void config(HttpExchange ex) throws IOException {
@@ -568,20 +532,7 @@ public final class BackendSimulator implements AutoCloseable {
   }
 
   private void count(String key) {
-    counters.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-  }
-
-  /** Answers sent in full, per prompt: a task answered twice shows here as 2. */
-  private void trackCompleted(String prompt) {
-    if (completed.size() < MAX_TRACKED_PROMPTS || completed.containsKey(prompt)) {
-      completed.computeIfAbsent(prompt, k -> new AtomicLong()).incrementAndGet();
-    }
-  }
-
-  private void trackPrompt(String prompt) {
-    if (prompts.size() < MAX_TRACKED_PROMPTS || prompts.containsKey(prompt)) {
-      prompts.computeIfAbsent(prompt, k -> new AtomicLong()).incrementAndGet();
-    }
+    stats.count(key);
   }
 
   /** Holds the request until the simulator closes or hang mode is switched off (no answer). */

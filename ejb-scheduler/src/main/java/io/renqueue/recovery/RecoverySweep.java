@@ -15,6 +15,7 @@ import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Timestamps;
+import io.renqueue.tasks.TokenRenewals;
 import io.renqueue.tenancy.FairShareCounters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -57,6 +58,7 @@ public class RecoverySweep {
   @Resource private TimerService timers;
   @EJB private TaskStore store;
   @EJB private TaskLeases leases;
+  @EJB private TokenRenewals tokens;
   @EJB private TaskDispatcher dispatcher;
   @Inject private TaskMetrics metrics;
 
@@ -209,16 +211,16 @@ public class RecoverySweep {
       // Tokens a dead node's idle slots had taken are stuck until the broker drops its
       // connection: wake as many live slots for the most urgent waiting work (extra tokens
       // are harmless, the claim decides).
-      store.queueHead(lostSlots).forEach(this::redispatch);
+      tokens.queueHead(lostSlots).forEach(this::redispatch);
     }
-    for (Object[] row : store.renewUndispatched(BATCH)) {
+    for (Object[] row : tokens.renewUndispatched(BATCH)) {
       // Handed back by a worker that could no longer reach the broker.
       redispatch(row);
     }
     wakeIdleSlots();
     promoteAgedTasks();
     preemption.requestSlotsForStarvingWork();
-    for (Object[] row : store.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
+    for (Object[] row : tokens.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
       redispatch(row);
       LOG.warning(
           () ->
@@ -246,7 +248,7 @@ public class RecoverySweep {
       return;
     }
     int stalledSeconds = (int) (3 * Math.max(beat, Math.max(1, intervalSeconds)));
-    for (Object[] row : store.renewStalledHead(stalledSeconds, idle)) {
+    for (Object[] row : tokens.renewStalledHead(stalledSeconds, idle)) {
       redispatch(row);
       LOG.info(
           () ->

@@ -209,6 +209,7 @@ public class NodeHeartbeat {
     if (scheduler) {
       roles.add("scheduler");
     }
+    List<String> loaded = worker ? models() : List.of();
     String base = advertisedUrl.filter(u -> !u.isBlank()).orElse("http://127.0.0.1:" + httpPort);
     return new NodeReport(
         nodeId,
@@ -218,8 +219,8 @@ public class NodeHeartbeat {
         version(),
         worker ? slots : 0,
         running.busy(),
-        worker ? models() : List.of(),
-        gpu(worker ? models() : List.of()));
+        loaded,
+        gpu(loaded));
   }
 
   private List<String> models() {

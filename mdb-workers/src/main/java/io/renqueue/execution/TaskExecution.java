@@ -8,9 +8,6 @@ import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
 import io.renqueue.backends.Relay;
 import io.renqueue.backends.RoutedCall;
-import io.renqueue.cluster.ModelFootprintSettings;
-import io.renqueue.cluster.NodeRegistry;
-import io.renqueue.cluster.Placement;
 import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
@@ -70,24 +67,10 @@ public class TaskExecution {
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
 
-  /** How long a worker keeps trying to store an outcome while the database is away. */
-  @Inject
-  @ConfigProperty(name = "renqueue.worker.outcome-retry-seconds", defaultValue = "120")
-  long outcomeRetrySeconds;
-
   @Inject NodeStatus node;
-  @Inject ModelFootprintSettings footprints;
   @Inject AttemptSettings attempts;
-  @EJB NodeRegistry nodes;
-
-  private volatile List<String> leftToOthers = List.of();
-  private volatile long leftToOthersReadAt = System.nanoTime() - 1_000_000_000L;
-
-  @Inject
-  @ConfigProperty(name = "renqueue.node.heartbeat-seconds", defaultValue = "5")
-  long heartbeatSeconds;
-
-  @EJB io.renqueue.dispatch.TaskDispatcher dispatcher;
+  @Inject TokenHandOff handOff;
+  @Inject OutcomeRecorder recorder;
 
   private DegradedModels degradedModels = DegradedModels.NONE;
 
@@ -115,14 +98,14 @@ public class TaskExecution {
     // A pooled thread starts clean, whatever its last task left behind.
     Thread.interrupted();
     if (node.draining()) {
-      passTokenOn(token, 1000);
+      handOff.passOn(token, 1000);
       return;
     }
-    List<String> leave = leaveToOthers();
+    List<String> leave = handOff.leaveToOthers();
     Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds, leave);
     if (claim.isEmpty() && !leave.isEmpty()) {
       // What waits is for models other workers have loaded and free slots for: let them take it.
-      passTokenOn(token, 200);
+      handOff.passOn(token, 200);
       return;
     }
     if (claim.isEmpty()) {
@@ -139,7 +122,7 @@ public class TaskExecution {
     RunningTasks.Slot slot = running.enter(taskId, fence);
     try {
       run(task, fence, slot);
-      endRelay(task);
+      BestEffortRelay.end(answerStream, task);
     } catch (OutcomeNotRecordedException e) {
       // The database or broker failed while the outcome was written: let the broker redeliver
       // the token; the lease brings the task back if this worker cannot.
@@ -165,56 +148,12 @@ public class TaskExecution {
     }
   }
 
-  /**
-   * Publishes answer text for a streaming client; the stored result is the truth, so a publish that
-   * fails stops the relay (the client's server then sends the rest from the database) rather than
-   * the task.
-   */
-  private final class BestEffortRelay implements Relay {
-    private final Task task;
-    private volatile boolean broken;
-
-    BestEffortRelay(Task task) {
-      this.task = task;
-    }
-
-    @Override
-    public void text(String delta) {
-      if (broken) {
-        return;
-      }
-      try {
-        answerStream.publish(task.getRelayKey(), AnswerStream.DELTA, delta);
-      } catch (RuntimeException e) {
-        broken = true;
-        LOG.warning(() -> "Task " + task.getId() + ": streaming relay stopped: " + e);
-      }
-    }
-
-    @Override
-    public boolean active() {
-      return !broken;
-    }
-  }
-
   private static String stickyKey(Task task, Split split) {
     return switch (split.sticky()) {
       case TENANT -> task.getTenantId();
       case KEY -> task.getIdempotencyKey();
       case NONE -> null;
     };
-  }
-
-  /** Tells a streaming client's server that this attempt is over: the database has the rest. */
-  private void endRelay(Task task) {
-    if (task.getRelayKey() != null) {
-      try {
-        answerStream.publish(task.getRelayKey(), AnswerStream.END, "");
-      } catch (RuntimeException e) {
-        // The client's server also checks the task itself; losing this only delays it.
-        LOG.warning(() -> "Task " + task.getId() + ": end of stream not published: " + e);
-      }
-    }
   }
 
   private void run(Task task, int fence, RunningTasks.Slot slot) {
@@ -238,7 +177,7 @@ public class TaskExecution {
     Map<String, BackendDefinition> byName = new HashMap<>();
     known.forEach(b -> byName.put(b.name(), b));
     AttemptLog log = new AttemptLog();
-    Relay relay = task.getRelayKey() == null ? Relay.NONE : new BestEffortRelay(task);
+    Relay relay = task.getRelayKey() == null ? Relay.NONE : new BestEffortRelay(answerStream, task);
     ChatAnswer answer;
     try {
       answer =
@@ -257,7 +196,7 @@ public class TaskExecution {
       return;
     } catch (BackendsBusyException e) {
       store.recordRouting(taskId, fence, trace);
-      requeue(
+      recorder.requeue(
           () ->
               outcomes.defer(
                   taskId,
@@ -303,7 +242,7 @@ public class TaskExecution {
             trace,
             answer.continuation(),
             log.degradedTo());
-    record(() -> outcomes.succeed(taskId, fence, result));
+    recorder.record(() -> outcomes.succeed(taskId, fence, result));
   }
 
   /**
@@ -322,7 +261,7 @@ public class TaskExecution {
             : Optional.empty();
     if (wait.isPresent()) {
       Instant next = Instant.now().plus(wait.get());
-      requeue(
+      recorder.requeue(
           () ->
               outcomes.retryLater(
                   taskId, fence, next, policy.describe(used) + " failed (" + why + ")"),
@@ -331,7 +270,8 @@ public class TaskExecution {
       return;
     }
     String message = used > 1 ? why + " (" + policy.describe(used) + ")" : why;
-    record(() -> outcomes.fail(taskId, fence, "backends_failed", message, log.lastBackend()));
+    recorder.record(
+        () -> outcomes.fail(taskId, fence, "backends_failed", message, log.lastBackend()));
   }
 
   /**
@@ -373,115 +313,8 @@ public class TaskExecution {
                       + " (attempt "
                       + fence
                       + "): lease lost while running; nothing stored, the task runs elsewhere");
-      case HANDED_BACK -> handBack(taskId, fence);
+      case HANDED_BACK -> recorder.handBack(taskId, fence);
       case NONE -> outcomes.requeuePreempted(taskId, fence);
-    }
-  }
-
-  /**
-   * This node takes nothing now (draining, or what waits is left to others): the token goes back to
-   * the broker for another node, {@code delayMillis} later so nodes do not spin on it. It is sent
-   * for the most urgent task waiting, not necessarily its own: any token wakes any slot, and a
-   * token dropped while work waits could leave a task without one.
-   */
-  private void passTokenOn(UUID token, long delayMillis) {
-    List<Object[]> head = store.queueHead(1);
-    if (head.isEmpty()) {
-      if (store.find(token).isEmpty()) {
-        // Not visible yet (two-phase commit): let the broker redeliver it.
-        throw new io.renqueue.tasks.TaskNotVisibleException(token);
-      }
-      return;
-    }
-    Object[] next = head.get(0);
-    dispatcher.dispatchLater(
-        (UUID) next[0],
-        io.renqueue.tasks.Priority.valueOf((String) next[1]),
-        ((Number) next[2]).intValue(),
-        delayMillis);
-  }
-
-  /**
-   * Models this worker leaves to others right now ({@link Placement}); none if unknown. Read at
-   * most every 250 ms, not on every claim: the registry only changes with heartbeats anyway.
-   */
-  private List<String> leaveToOthers() {
-    long now = System.nanoTime();
-    if (now - leftToOthersReadAt < 250_000_000L) {
-      return leftToOthers;
-    }
-    try {
-      leftToOthers =
-          Placement.leaveToOthers(
-              nodes.freeWorkersElsewhere(nodeId, 3 * Math.max(1, heartbeatSeconds)),
-              node.models(),
-              node.freeGpuMib(),
-              footprints.footprints());
-    } catch (RuntimeException e) {
-      // Placement is a preference: without the registry, take any work.
-      LOG.fine(() -> "Placement not known: " + e);
-      leftToOthers = List.of();
-    }
-    leftToOthersReadAt = now;
-    return leftToOthers;
-  }
-
-  /**
-   * Back to the queue with a token sent through the broker; a stopping worker whose broker
-   * connection is already gone (Liberty may remove the resource adapter before the application)
-   * hands the task back through the database alone.
-   */
-  private void requeue(Runnable withToken, UUID taskId, int fence) {
-    try {
-      record(withToken);
-    } catch (OutcomeNotRecordedException e) {
-      if (!node.isStopping()) {
-        throw e;
-      }
-      handBack(taskId, fence);
-    }
-  }
-
-  /** Database only: the sweep sends the token. If even this fails, the lease covers the task. */
-  private void handBack(UUID taskId, int fence) {
-    // Stopping interrupts the slot's thread; the write must still go through.
-    Thread.interrupted();
-    outcomes.handBack(taskId, fence, "handed back: node " + nodeId + " is shutting down");
-  }
-
-  /** An outcome that could not be written is not an internal error of the task. */
-  private void record(Runnable outcome) {
-    long deadline = System.nanoTime() + outcomeRetrySeconds * 1_000_000_000L;
-    long pause = 500;
-    while (true) {
-      try {
-        outcome.run();
-        return;
-      } catch (RuntimeException e) {
-        // The database (or broker) is away. The backend's work is done: keep it and try again
-        // under the same fence rather than let the task run a second time; the sweep gives
-        // running tasks a fresh lease when the database comes back.
-        if (System.nanoTime() + pause * 1_000_000 > deadline || node.isStopping()) {
-          throw new OutcomeNotRecordedException(e);
-        }
-        LOG.warning(() -> "Outcome not stored, trying again: " + e);
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException stopped) {
-          Thread.currentThread().interrupt();
-          throw new OutcomeNotRecordedException(e);
-        }
-        pause = Math.min(pause * 2, 5000);
-      }
-    }
-  }
-
-  /** Wraps the failure to store an outcome, so that it is not stored as a task failure. */
-  static final class OutcomeNotRecordedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    OutcomeNotRecordedException(RuntimeException cause) {
-      super(cause);
     }
   }
 
@@ -499,7 +332,7 @@ public class TaskExecution {
     store.recordRouting(task.getId(), fence, trace);
     if (retryAt != null) {
       Instant at = retryAt;
-      requeue(
+      recorder.requeue(
           () -> outcomes.defer(task.getId(), fence, at, "no backend available now: " + reasons),
           task.getId(),
           fence);
