@@ -42,12 +42,19 @@ class PriorityIT {
       Instant started = Instant.parse(awaitState(id, "SUCCEEDED").getString("started_at"));
       lastCriticalStart = started.isAfter(lastCriticalStart) ? started : lastCriticalStart;
     }
-    Instant firstBatchStart = Instant.MAX;
-    for (String id : batch) {
-      Instant started = Instant.parse(awaitState(id, "SUCCEEDED").getString("started_at"));
-      firstBatchStart = started.isBefore(firstBatchStart) ? started : firstBatchStart;
-    }
-    assertThat(lastCriticalStart).isBefore(firstBatchStart);
+    // First come first served would start all 50 batch tasks first. The order is exact up to one
+    // task per concurrently claiming slot (docs/scheduling.md): while one slot claims the last
+    // critical task the other may skip its locked row and claim a batch task in the same instant
+    // (started_at is the claim transaction's start), so at most one batch task may start first.
+    Instant lastCritical = lastCriticalStart;
+    long batchStartedFirst =
+        batch.stream()
+            .map(id -> Instant.parse(awaitState(id, "SUCCEEDED").getString("started_at")))
+            .filter(started -> started.isBefore(lastCritical))
+            .count();
+    assertThat(batchStartedFirst)
+        .as("batch tasks started before the last critical one")
+        .isLessThanOrEqualTo(holders.size() - 1);
   }
 
   private static List<String> submitAll(String priority, int count) throws Exception {
