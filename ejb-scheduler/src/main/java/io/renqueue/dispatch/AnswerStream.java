@@ -7,15 +7,19 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.Topic;
+import java.util.UUID;
 
 /**
  * Answer text on its way to a streaming client: the worker publishes each piece as the backend
  * produces it on the {@code renqueue.stream} topic under the task's relay key, and the server
- * holding the client's request listens for that key. Non-persistent and short-lived: the task's
- * stored result stays the truth, the stream is only the early view of it. Each piece is sent in a
- * transaction of its own: a worker runs without a JTA transaction, and Liberty would otherwise hold
- * the sends in a local transaction until the task ends.
+ * holding the client's request listens for that key. The end of each attempt is announced the same
+ * way, also to synchronous callers, whose keys name their server ({@link #waiterKey}) so that one
+ * subscription per server ({@link TaskEndListener}) hears them. Non-persistent and short-lived: the
+ * task's stored result stays the truth, the stream is only the early view of it. Each piece is sent
+ * in a transaction of its own: a worker runs without a JTA transaction, and Liberty would otherwise
+ * hold the sends in a local transaction until the task ends.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -29,6 +33,9 @@ public class AnswerStream {
    */
   public static final String EVENT = "renqueue_event";
 
+  /** String property of an end announced to a synchronous caller: the node id of its server. */
+  public static final String SERVER = "renqueue_server";
+
   public static final String DELTA = "delta";
   public static final String END = "end";
 
@@ -38,14 +45,40 @@ public class AnswerStream {
   @Resource(lookup = "jms/renqueue/stream")
   private Topic stream;
 
-  public void publish(String key, String event, String text) {
+  private static final char SERVER_END = '#';
+
+  /** The key of a synchronous caller waiting on the server {@code nodeId}. */
+  static String waiterKey(String nodeId, UUID caller) {
+    return nodeId + SERVER_END + caller;
+  }
+
+  public void delta(String key, String text) {
+    publish(key, DELTA, text, null);
+  }
+
+  /** The node id a synchronous caller's key names; null for a streaming client's key. */
+  static String serverOf(String key) {
+    int serverEnd = key.lastIndexOf(SERVER_END);
+    return serverEnd < 0 ? null : key.substring(0, serverEnd);
+  }
+
+  /** An attempt ended: the waiting client's server reads the stored task. */
+  public void announceEnd(String key) {
+    publish(key, END, "", serverOf(key));
+  }
+
+  private void publish(String key, String event, String text, String server) {
     try (JMSContext jms = connectionFactory.createContext()) {
-      jms.createProducer()
-          .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-          .setTimeToLive(120_000)
-          .setProperty(KEY, key)
-          .setProperty(EVENT, event)
-          .send(stream, text);
+      JMSProducer producer =
+          jms.createProducer()
+              .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+              .setTimeToLive(120_000)
+              .setProperty(KEY, key)
+              .setProperty(EVENT, event);
+      if (server != null) {
+        producer.setProperty(SERVER, server);
+      }
+      producer.send(stream, text);
     }
   }
 }

@@ -82,6 +82,16 @@ public class TaskMetrics {
         () -> registry.counter("renqueue.tasks.dead.lettered", new Tag("reason", reason)).inc());
   }
 
+  /**
+   * A synchronous caller found its task ended, woken by the worker's announcement or by its own
+   * periodic check (mostly checks: announcements are not reaching this server).
+   */
+  public void synchronousEndSeen(boolean announced) {
+    registry
+        .counter("renqueue.sync.ends.seen", new Tag("by", announced ? "announcement" : "check"))
+        .inc();
+  }
+
   /** One live-task gauge: QUEUED or RUNNING tasks of a level and tenant. */
   public record LiveKey(TaskState state, Priority priority, String tenant) {}
 

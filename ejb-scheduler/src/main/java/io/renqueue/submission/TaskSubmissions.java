@@ -52,10 +52,10 @@ public class TaskSubmissions {
   }
 
   /**
-   * @param relayKey when a streaming client waits for the answer: the key its text is published
-   *     under on the stream topic as the backend produces it; null otherwise
+   * @param wait when a client waits on its connection for the answer: what the worker publishes for
+   *     it on the stream topic; null otherwise
    */
-  public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo, String relayKey) {
+  public SubmitResult submit(String tenant, Submission s, ReplyAddress replyTo, ClientWait wait) {
     if (s.idempotencyKey() != null) {
       // Concurrent submissions with one key queue up here until the first commits; the unique
       // constraint stays as the last line of defence.
@@ -85,7 +85,11 @@ public class TaskSubmissions {
     task.expireAt(settings.expiry().expiresAt(priority, s.deadline(), s.ttl(), now));
     task.estimateTokens(s.estimatedTokens());
     task.routeWith(s.routingJson());
-    task.relayTo(relayKey);
+    if (wait != null && wait.streaming()) {
+      task.relayTo(wait.key());
+    } else if (wait != null) {
+      task.announceEndTo(wait.key());
+    }
     if (s.parent() != null) {
       task.childOf(s.parent());
       if (priority != s.priority()) {

@@ -143,6 +143,10 @@ public class Task {
   @Column(name = "relay_key")
   private String relayKey;
 
+  /** Set while a synchronous caller waits: the key the end of each attempt is announced under. */
+  @Column(name = "end_notice_key")
+  private String endNoticeKey;
+
   /** How the answer was completed on another backend after one broke off mid-stream. */
   @Column(name = "continuation")
   private String continuation;
@@ -192,6 +196,18 @@ public class Task {
 
   public String getRelayKey() {
     return relayKey;
+  }
+
+  public void announceEndTo(String key) {
+    this.endNoticeKey = key;
+  }
+
+  /**
+   * The key a waiting client's server listens for, streaming or not; null when nobody waits. The
+   * end of each attempt is announced under it.
+   */
+  public String getWaiterKey() {
+    return relayKey != null ? relayKey : endNoticeKey;
   }
 
   public String getDegradedTo() {

@@ -29,7 +29,7 @@ final class BestEffortRelay implements Relay {
       return;
     }
     try {
-      answerStream.publish(task.getRelayKey(), AnswerStream.DELTA, delta);
+      answerStream.delta(task.getRelayKey(), delta);
     } catch (RuntimeException e) {
       broken = true;
       LOG.warning(() -> "Task " + task.getId() + ": streaming relay stopped: " + e);
@@ -41,14 +41,17 @@ final class BestEffortRelay implements Relay {
     return !broken;
   }
 
-  /** Tells a streaming client's server that this attempt is over: the database has the rest. */
+  /**
+   * Tells a waiting client's server, streaming or not, that this attempt is over: the database has
+   * the rest.
+   */
   static void end(AnswerStream answerStream, Task task) {
-    if (task.getRelayKey() != null) {
+    if (task.getWaiterKey() != null) {
       try {
-        answerStream.publish(task.getRelayKey(), AnswerStream.END, "");
+        answerStream.announceEnd(task.getWaiterKey());
       } catch (RuntimeException e) {
         // The client's server also checks the task itself; losing this only delays it.
-        LOG.warning(() -> "Task " + task.getId() + ": end of stream not published: " + e);
+        LOG.warning(() -> "Task " + task.getId() + ": end of attempt not announced: " + e);
       }
     }
   }

@@ -14,11 +14,18 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +68,48 @@ class OpenAiCompatibilityIT {
     assertThat(c.usage()).hasValueSatisfying(u -> assertThat(u.totalTokens()).isPositive());
     String taskId = c.id().substring("chatcmpl-".length());
     assertThat(task(taskId).getString("state")).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void theWorkerTellsTheWaitingServerThatASynchronousTaskEndedWithoutRelayingItsText()
+      throws Exception {
+    List<Message> published = new ArrayList<>();
+    String taskId;
+    String key;
+    try (JMSContext jms = jms().createContext();
+        JMSConsumer everything = jms.createConsumer(jms.createTopic("renqueue.stream"))) {
+      taskId =
+          client
+              .chat()
+              .completions()
+              .create(ask(unique("sdk sync end")))
+              .id()
+              .substring("chatcmpl-".length());
+      for (Message m = everything.receive(2_000); m != null; m = everything.receive(500)) {
+        published.add(m);
+      }
+    }
+    try (Connection db = database();
+        PreparedStatement q =
+            db.prepareStatement("SELECT end_notice_key, relay_key FROM task WHERE id = ?::uuid")) {
+      q.setString(1, taskId);
+      ResultSet row = q.executeQuery();
+      assertThat(row.next()).isTrue();
+      key = row.getString(1);
+      assertThat(key).isNotNull();
+      assertThat(row.getString(2)).isNull();
+    }
+    List<String> events = new ArrayList<>();
+    for (Message m : published) {
+      if (key.equals(m.getStringProperty("renqueue_relay"))) {
+        events.add(m.getStringProperty("renqueue_event"));
+        assertThat(key).startsWith(m.getStringProperty("renqueue_server") + "#");
+      }
+    }
+    assertThat(events).as("addressed to the server holding the call").containsExactly("end");
+    assertThat(get(API + "/metrics").body())
+        .as("the call was woken by the announcement")
+        .containsPattern("renqueue_sync_ends_seen_total\\{by=\"announcement\"[^}]*} [1-9]");
   }
 
   @Test

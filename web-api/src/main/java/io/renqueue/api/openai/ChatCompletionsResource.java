@@ -1,6 +1,8 @@
 package io.renqueue.api.openai;
 
 import io.renqueue.dispatch.AnswerStream;
+import io.renqueue.dispatch.WaitingCallers;
+import io.renqueue.submission.ClientWait;
 import io.renqueue.submission.InvalidDependenciesException;
 import io.renqueue.submission.Submission;
 import io.renqueue.submission.SubmitResult;
@@ -59,6 +61,7 @@ public class ChatCompletionsResource {
 
   @EJB TaskSubmissions submissions;
   @EJB TaskStore store;
+  @EJB WaitingCallers callers;
 
   @Resource(lookup = "jms/renqueue/cf")
   ConnectionFactory connectionFactory;
@@ -84,13 +87,18 @@ public class ChatCompletionsResource {
     if (stream) {
       return relayed(tenant, submission, model);
     }
-    SubmitResult accepted;
+    Task task;
     try {
-      accepted = submissions.submit(tenant, submission, null);
+      task =
+          SynchronousWait.submitAndAwait(
+              callers,
+              store,
+              tenant,
+              waitSeconds,
+              wait -> submissions.submit(tenant, submission, null, wait).task().getId());
     } catch (InvalidDependenciesException e) {
       throw OpenAiRequests.invalid(e.getMessage(), e.errors());
     }
-    Task task = await(accepted.task().getId(), tenant);
     String id = task.getId().toString();
     return switch (task.getState()) {
       case SUCCEEDED ->
@@ -123,10 +131,6 @@ public class ChatCompletionsResource {
               "still_running",
               id);
     };
-  }
-
-  private Task await(UUID id, String tenant) {
-    return OpenAiRequests.await(store, id, tenant, waitSeconds);
   }
 
   static JsonObject completion(Task t, String model) {
@@ -167,7 +171,7 @@ public class ChatCompletionsResource {
     JMSConsumer pieces;
     try {
       pieces = jms.createConsumer(streamTopic, AnswerStream.KEY + " = '" + key + "'");
-      accepted = submissions.submit(tenant, submission, null, key);
+      accepted = submissions.submit(tenant, submission, null, ClientWait.streaming(key));
     } catch (InvalidDependenciesException e) {
       jms.close();
       throw OpenAiRequests.invalid(e.getMessage(), e.errors());

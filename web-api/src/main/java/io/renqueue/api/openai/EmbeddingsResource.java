@@ -1,5 +1,6 @@
 package io.renqueue.api.openai;
 
+import io.renqueue.dispatch.WaitingCallers;
 import io.renqueue.submission.InvalidDependenciesException;
 import io.renqueue.submission.Submission;
 import io.renqueue.submission.TaskSubmissions;
@@ -40,6 +41,7 @@ public class EmbeddingsResource {
 
   @EJB TaskSubmissions submissions;
   @EJB TaskStore store;
+  @EJB WaitingCallers callers;
 
   @Inject
   @ConfigProperty(name = "renqueue.openai.wait-seconds", defaultValue = "600")
@@ -65,11 +67,12 @@ public class EmbeddingsResource {
     Task task;
     try {
       task =
-          OpenAiRequests.await(
+          SynchronousWait.submitAndAwait(
+              callers,
               store,
-              submissions.submit(tenant, submission, null).task().getId(),
               tenant,
-              waitSeconds);
+              waitSeconds,
+              wait -> submissions.submit(tenant, submission, null, wait).task().getId());
     } catch (InvalidDependenciesException e) {
       throw OpenAiRequests.invalid(e.getMessage(), e.errors());
     }

@@ -4,8 +4,6 @@ import io.renqueue.submission.FieldError;
 import io.renqueue.submission.InvalidSubmissionException;
 import io.renqueue.submission.Submission;
 import io.renqueue.submission.SubmissionParser;
-import io.renqueue.tasks.Task;
-import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.Tenants;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -14,16 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * What every /v1 call does with its request: the tenant from {@code X-Tenant}, the body read and
- * bounded, the priority from the body or {@code X-Priority}, Ren-Queue's own validation, and
- * waiting for the durable task. Failures are OpenAI errors.
+ * bounded, the priority from the body or {@code X-Priority}, and Ren-Queue's own validation.
+ * Failures are OpenAI errors.
  */
 final class OpenAiRequests {
 
@@ -58,25 +53,6 @@ final class OpenAiRequests {
       return PARSER.parse(request.toString());
     } catch (InvalidSubmissionException e) {
       throw invalid(e.getMessage(), e.errors());
-    }
-  }
-
-  /** Polls the task, briefly at first, until it ends or the wait is over. */
-  static Task await(TaskStore store, UUID id, String tenant, long waitSeconds) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
-    long pause = 2;
-    while (true) {
-      Task t = store.find(id, tenant).orElseThrow();
-      if (t.getState().isTerminal() || Instant.now().isAfter(deadline)) {
-        return t;
-      }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return t;
-      }
-      pause = Math.min(50, pause * 2);
     }
   }
 
