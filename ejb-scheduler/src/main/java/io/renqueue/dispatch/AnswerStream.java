@@ -19,7 +19,8 @@ import java.util.UUID;
  * subscription per server ({@link TaskEndListener}) hears them. Non-persistent and short-lived: the
  * task's stored result stays the truth, the stream is only the early view of it. Each piece is sent
  * in a transaction of its own: a worker runs without a JTA transaction, and Liberty would otherwise
- * hold the sends in a local transaction until the task ends.
+ * hold the sends in a local transaction until the task ends (sends from a NOT_SUPPORTED method were
+ * never delivered at all when tried).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
