@@ -120,9 +120,10 @@ public class TaskExecution {
         task.getTenantId(),
         Duration.between(task.getCreatedAt(), task.getStartedAt()));
     RunningTasks.Slot slot = running.enter(taskId, fence);
+    boolean ran = false;
     try {
       run(task, fence, slot);
-      BestEffortRelay.end(answerStream, task);
+      ran = true;
     } catch (OutcomeNotRecordedException e) {
       // The database or broker failed while the outcome was written: let the broker redeliver
       // the token; the lease brings the task back if this worker cannot.
@@ -145,6 +146,11 @@ public class TaskExecution {
       running.leave(taskId);
       // A preemption that came after the call ended must not interrupt the next task.
       Thread.interrupted();
+    }
+    if (ran) {
+      // Out of the slot: a lease check that finds the task already ended (it stops the slot's
+      // call) must not interrupt the announcement's broker call, as it once did under load.
+      BestEffortRelay.end(answerStream, task);
     }
   }
 
