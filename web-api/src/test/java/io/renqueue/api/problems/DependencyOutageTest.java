@@ -24,6 +24,14 @@ class DependencyOutageTest {
   }
 
   @Test
+  void aResourceLostInTheMiddleOfATwoPhaseCommitIsAnOutage() {
+    RuntimeException rolledBack =
+        new IllegalStateException(
+            "EJB transaction rolled back", new jakarta.transaction.HeuristicMixedException());
+    assertThat(DependencyOutage.causedBy(rolledBack)).isTrue();
+  }
+
+  @Test
   void bugsAndBadSqlAreNotOutages() {
     assertThat(DependencyOutage.causedBy(new NullPointerException())).isFalse();
     assertThat(DependencyOutage.causedBy(new SQLException("syntax", "42601"))).isFalse();
