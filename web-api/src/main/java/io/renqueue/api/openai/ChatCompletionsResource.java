@@ -87,18 +87,9 @@ public class ChatCompletionsResource {
     if (stream) {
       return relayed(tenant, submission, model);
     }
-    Task task;
-    try {
-      task =
-          SynchronousWait.submitAndAwait(
-              callers,
-              store,
-              tenant,
-              waitSeconds,
-              wait -> submissions.submit(tenant, submission, null, wait).task().getId());
-    } catch (InvalidDependenciesException e) {
-      throw OpenAiRequests.invalid(e.getMessage(), e.errors());
-    }
+    Task task =
+        SynchronousWait.submitAndAwait(
+            callers, store, submissions, tenant, submission, waitSeconds);
     String id = task.getId().toString();
     return switch (task.getState()) {
       case SUCCEEDED ->

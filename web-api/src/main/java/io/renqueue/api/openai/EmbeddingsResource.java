@@ -1,7 +1,6 @@
 package io.renqueue.api.openai;
 
 import io.renqueue.dispatch.WaitingCallers;
-import io.renqueue.submission.InvalidDependenciesException;
 import io.renqueue.submission.Submission;
 import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.Task;
@@ -64,18 +63,9 @@ public class EmbeddingsResource {
             .build();
     Submission submission =
         OpenAiRequests.parse(OpenAiRequests.withPriority(asTask, priorityHeader));
-    Task task;
-    try {
-      task =
-          SynchronousWait.submitAndAwait(
-              callers,
-              store,
-              tenant,
-              waitSeconds,
-              wait -> submissions.submit(tenant, submission, null, wait).task().getId());
-    } catch (InvalidDependenciesException e) {
-      throw OpenAiRequests.invalid(e.getMessage(), e.errors());
-    }
+    Task task =
+        SynchronousWait.submitAndAwait(
+            callers, store, submissions, tenant, submission, waitSeconds);
     String id = task.getId().toString();
     if (!task.getState().isTerminal()) {
       return OpenAiError.response(

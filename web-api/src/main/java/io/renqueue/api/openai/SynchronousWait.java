@@ -3,12 +3,14 @@ package io.renqueue.api.openai;
 import io.renqueue.dispatch.WaitingCaller;
 import io.renqueue.dispatch.WaitingCallers;
 import io.renqueue.submission.ClientWait;
+import io.renqueue.submission.InvalidDependenciesException;
+import io.renqueue.submission.Submission;
+import io.renqueue.submission.TaskSubmissions;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * How a synchronous /v1 call waits for its task: registered as a waiting caller before it submits
@@ -24,20 +26,29 @@ final class SynchronousWait {
   private SynchronousWait() {}
 
   /**
-   * Submits through {@code submit} (given what the worker should announce, returning the task's id)
-   * and waits for the task.
+   * Submits the task, announcing its end to this caller, and waits for it.
    *
    * @return the task once it has ended, or as it is when {@code waitSeconds} have passed
    */
   static Task submitAndAwait(
       WaitingCallers callers,
       TaskStore store,
+      TaskSubmissions submissions,
       String tenant,
-      long waitSeconds,
-      Function<ClientWait, UUID> submit) {
+      Submission submission,
+      long waitSeconds) {
     WaitingCaller caller = callers.register();
     try {
-      UUID id = submit.apply(ClientWait.forTheEnd(caller.key()));
+      UUID id;
+      try {
+        id =
+            submissions
+                .submit(tenant, submission, null, ClientWait.forTheEnd(caller.key()))
+                .task()
+                .getId();
+      } catch (InvalidDependenciesException e) {
+        throw OpenAiRequests.invalid(e.getMessage(), e.errors());
+      }
       Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
       boolean announced = false;
       while (true) {
