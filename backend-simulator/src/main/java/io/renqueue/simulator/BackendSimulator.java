@@ -18,9 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -36,10 +34,7 @@ public final class BackendSimulator implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final AtomicReference<SimulatorSettings> settings;
-  private final RequestWindow window = new RequestWindow();
-  private final AtomicLong throttleNext = new AtomicLong();
-  private volatile long throttledUntil;
-  private volatile Semaphore slots;
+  private final Admission admission = new Admission();
   private final SimulatorStats stats = new SimulatorStats();
   private volatile boolean closing;
 
@@ -89,17 +84,9 @@ public final class BackendSimulator implements AutoCloseable {
 
   private void chat(HttpExchange ex) throws IOException {
     stats.started();
-    Semaphore gpu = slots;
     try {
-      if (gpu != null) {
-        // Like vLLM with every sequence slot busy: the request waits its turn, first come first.
-        gpu.acquireUninterruptibly();
-      }
-      answerChat(ex);
+      admission.inSlot(() -> answerChat(ex));
     } finally {
-      if (gpu != null) {
-        gpu.release();
-      }
       stats.ended();
     }
   }
@@ -118,7 +105,7 @@ public final class BackendSimulator implements AutoCloseable {
       error(ex, 400, "invalid_request_error", "slots must be a whole number ≥ 0");
       return;
     }
-    slots = n == 0 ? null : new Semaphore(n, true);
+    admission.limitSlots(n);
     LOG.info(() -> "Simulator: " + (n == 0 ? "no slot limit" : n + " slots"));
     json(ex, 200, Json.createObjectBuilder().add("slots", n).build());
   }
@@ -368,8 +355,7 @@ public final class BackendSimulator implements AutoCloseable {
       }
       SimulatorSettings updated = settings.updateAndGet(s -> s.merge(patch));
       if (patch.containsKey("requests_per_minute")) {
-        // A new limit starts a new window, as a provider's would for a new key.
-        window.reset();
+        admission.newWindow();
       }
       LOG.info(() -> "Simulator settings changed: " + updated);
     }
@@ -418,31 +404,24 @@ public final class BackendSimulator implements AutoCloseable {
       error(ex, 400, "invalid_request_error", "retry_after_seconds must be a whole number ≥ 1");
       return;
     }
-    throttleNext.set(seconds);
+    admission.throttleNext(seconds);
     LOG.info(() -> "Simulator: the next chat request gets 429 with Retry-After " + seconds);
     json(ex, 200, Json.createObjectBuilder().add("retry_after_seconds", seconds).build());
   }
 
   private boolean outsideRetryAfter(HttpExchange ex) throws IOException {
-    long now = System.currentTimeMillis();
-    long armed = throttleNext.getAndSet(0);
-    long until = throttledUntil;
-    if (armed > 0) {
-      throttledUntil = now + armed * 1000;
-      count("throttled");
-    } else if (now < until) {
-      count("requests_before_retry_after");
-    } else {
+    Admission.Refusal refused = admission.retryAfter(System.currentTimeMillis());
+    if (refused == null) {
       return true;
     }
-    long left = Math.max(1, (throttledUntil - now + 999) / 1000);
-    ex.getResponseHeaders().set("Retry-After", String.valueOf(left));
+    count(refused.counter());
+    ex.getResponseHeaders().set("Retry-After", String.valueOf(refused.retryAfterSeconds()));
     error(ex, 429, "rate_limit_exceeded", "Rate limit reached on " + settings.get().name());
     return false;
   }
 
   private boolean admitted(HttpExchange ex, SimulatorSettings s) throws IOException {
-    RequestWindow.Decision d = window.tryAcquire(s.requestsPerMinute(), System.currentTimeMillis());
+    RequestWindow.Decision d = admission.window(s.requestsPerMinute(), System.currentTimeMillis());
     if (s.requestsPerMinute() > 0) {
       var h = ex.getResponseHeaders();
       h.set("x-ratelimit-limit-requests", String.valueOf(d.limit()));
