@@ -3,6 +3,7 @@ package io.renqueue.stack.it;
 import static io.renqueue.stack.it.TestStack.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -25,8 +26,11 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +114,38 @@ class OpenAiCompatibilityIT {
     assertThat(get(API + "/metrics").body())
         .as("the call was woken by the announcement")
         .containsPattern("renqueue_sync_ends_seen_total\\{by=\"announcement\"[^}]*} [1-9]");
+  }
+
+  @Test
+  void aSynchronousCallWhoseTaskIsCancelledWhileItWaitsAnswers409() throws Exception {
+    holdBothSlots();
+    String prompt = unique("sync then cancelled");
+    CompletableFuture<Reply> call =
+        CompletableFuture.supplyAsync(() -> post("/v1/chat/completions", chat(prompt, "normal")));
+    String id =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> queuedTaskWith(prompt), java.util.Objects::nonNull);
+
+    assertThat(delete("/api/v1/tasks/" + id).status()).isEqualTo(200);
+
+    // No worker ran it, so nothing announces the end: the caller's own check finds it.
+    Reply reply = call.get(30, TimeUnit.SECONDS);
+    healthySimulators();
+    assertThat(reply.status()).isEqualTo(409);
+    assertThat(reply.json().getJsonObject("error").getString("code")).isEqualTo("cancelled");
+    assertThat(get(API + "/metrics").body()).contains("renqueue_sync_ends_seen_total{by=\"check\"");
+  }
+
+  private static String queuedTaskWith(String prompt) throws Exception {
+    try (Connection db = database();
+        PreparedStatement q =
+            db.prepareStatement(
+                "SELECT id FROM task WHERE state = 'QUEUED' AND request_json::text LIKE ?")) {
+      q.setString(1, "%" + prompt + "%");
+      ResultSet row = q.executeQuery();
+      return row.next() ? row.getString(1) : null;
+    }
   }
 
   @Test
