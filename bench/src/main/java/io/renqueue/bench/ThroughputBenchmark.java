@@ -149,7 +149,12 @@ public final class ThroughputBenchmark {
     double brokerOnly = baseline.measure(DurableWriteBaseline.Mode.BROKER_ONLY);
     double before = baseline.measure(DurableWriteBaseline.Mode.DATABASE_AND_BROKER);
     say(String.format(Locale.ROOT, "baseline before: %.0f durable row+message writes/s", before));
+    LibertyCpu cpu = LibertyCpu.of("bench");
+    Jfr jfr = Jfr.startIfAsked(cpu.pid(), "throughput");
+    double cpuBefore = cpu.millis();
     SubmitToCompleteRun.Result result = renqueue.run(config.tasks(), "measured");
+    double cpuPerTask = (cpu.millis() - cpuBefore) / result.tasks();
+    jfr.stop();
     say(String.format(Locale.ROOT, "ren-queue: %.0f tasks/s", result.tasksPerSecond()));
     double after = baseline.measure(DurableWriteBaseline.Mode.DATABASE_AND_BROKER);
     say(String.format(Locale.ROOT, "baseline after: %.0f durable row+message writes/s", after));
@@ -170,6 +175,7 @@ public final class ThroughputBenchmark {
             | baseline: row + message per item, before / after / mean (items/s) | %.0f / %.0f / %.0f |
             | Ren-Queue durable submit→complete (tasks/s) | %.1f |
             | **ratio Ren-Queue ÷ baseline** | **%.3f** (target ≥ 0.5) |
+            | Liberty CPU per task (ms) | %.2f |
             | submit latency p50 / p99 (ms) | %d / %d |
             | created→finished p50 / p99 (ms) | %d / %d |
             """,
@@ -184,6 +190,7 @@ public final class ThroughputBenchmark {
             base,
             result.tasksPerSecond(),
             result.tasksPerSecond() / base,
+            cpuPerTask,
             result.submitP50Ms(),
             result.submitP99Ms(),
             result.e2eP50Ms(),

@@ -3,6 +3,9 @@ package io.renqueue.cluster;
 import io.renqueue.tasks.TaskLeases;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,13 +28,15 @@ public class NodeWatch {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   @EJB NodeRegistry registry;
-  @EJB TaskLeases leases;
+  @Inject TaskLeases leases;
 
   /**
    * Judges every node. Returns how many task slots the nodes that died just now had: a dead node's
    * consumers may hold dispatch tokens the broker gave them (it only notices the dead connection
-   * after its TTL), so the sweep sends that many extra tokens to the live ones.
+   * after its TTL), so the sweep sends that many extra tokens to the live ones. Outside any
+   * transaction: a dead node's probe takes up to a second, and each write is short on its own.
    */
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public int check(NodeLiveness rules) {
     int lostSlots = 0;
     for (Object[] n : registry.all()) {

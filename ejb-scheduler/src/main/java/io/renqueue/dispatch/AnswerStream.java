@@ -1,85 +1,69 @@
 package io.renqueue.dispatch;
 
-import jakarta.annotation.Resource;
-import jakarta.ejb.Stateless;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
-import jakarta.jms.Topic;
+import io.renqueue.tasks.Task;
+import io.renqueue.tasks.TaskJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Answer text on its way to a streaming client: the worker publishes each piece as the backend
- * produces it on the {@code renqueue.stream} topic under the task's relay key, and the server
- * holding the client's request listens for that key. The end of each attempt is announced the same
- * way, also to synchronous callers, whose keys name their server ({@link #waiterKey}) so that one
- * subscription per server ({@link TaskEndListener}) hears them. Non-persistent and short-lived: the
- * task's stored result stays the truth, the stream is only the early view of it. Each piece is sent
- * in a transaction of its own: a worker runs without a JTA transaction, and Liberty would otherwise
- * hold the sends in a local transaction until the task ends (sends from a NOT_SUPPORTED method were
- * never delivered at all when tried).
+ * Answers on their way to the server a client waits on: the worker publishes answer text as the
+ * backend produces it, and the ended task itself once its outcome has committed, on the {@code
+ * renqueue.stream} topic under the client's key. A key names its server ({@link #waiterKey}), so
+ * one subscription per server ({@link TaskEndListener}) hears everything its clients wait for and
+ * no waiting client holds a broker connection. Non-persistent and best effort: the stored task
+ * stays the truth, and a client that hears nothing reads it.
  */
-@Stateless
-@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+@ApplicationScoped
 public class AnswerStream {
 
-  /** String property: the relay key a listener selects on. */
+  public static final String TOPIC = "renqueue.stream";
+
+  /** String property: the waiting client's key. */
   public static final String KEY = "renqueue_relay";
 
-  /**
-   * String property: {@link #DELTA} (the body is more text) or {@link #END} (the attempt ended).
-   */
+  /** String property: {@link #DELTA} (the body is more text) or {@link #END} (the task ended). */
   public static final String EVENT = "renqueue_event";
 
-  /** String property of an end announced to a synchronous caller: the node id of its server. */
+  /** String property: the node id of the server the client waits on. */
   public static final String SERVER = "renqueue_server";
 
   public static final String DELTA = "delta";
   public static final String END = "end";
 
-  @Resource(lookup = "jms/renqueue/cf")
-  private ConnectionFactory connectionFactory;
-
-  @Resource(lookup = "jms/renqueue/stream")
-  private Topic stream;
-
+  private static final long TTL_MILLIS = 120_000;
   private static final char SERVER_END = '#';
 
-  /** The key of a synchronous caller waiting on the server {@code nodeId}. */
-  static String waiterKey(String nodeId, UUID caller) {
+  @Inject BrokerLink broker;
+
+  /** The key of a client waiting on the server {@code nodeId}. */
+  public static String waiterKey(String nodeId, UUID caller) {
     return nodeId + SERVER_END + caller;
   }
 
-  public void delta(String key, String text) {
-    publish(key, DELTA, text, null);
-  }
-
-  /** The node id a synchronous caller's key names; null for a streaming client's key. */
+  /** The node id a key names; null for a key without one. */
   static String serverOf(String key) {
     int serverEnd = key.lastIndexOf(SERVER_END);
     return serverEnd < 0 ? null : key.substring(0, serverEnd);
   }
 
-  /** An attempt ended: the waiting client's server reads the stored task. */
-  public void announceEnd(String key) {
-    publish(key, END, "", serverOf(key));
+  /** More answer text for a streaming client. */
+  public void delta(String key, String text) throws JMSException {
+    broker.publish(TOPIC, text, properties(key, DELTA), TTL_MILLIS);
   }
 
-  private void publish(String key, String event, String text, String server) {
-    try (JMSContext jms = connectionFactory.createContext()) {
-      JMSProducer producer =
-          jms.createProducer()
-              .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-              .setTimeToLive(120_000)
-              .setProperty(KEY, key)
-              .setProperty(EVENT, event);
-      if (server != null) {
-        producer.setProperty(SERVER, server);
-      }
-      producer.send(stream, text);
-    }
+  /** The task ended (its outcome is committed): the body is the whole task, as GET returns it. */
+  public void ended(Task task) throws JMSException {
+    broker.publish(
+        TOPIC, TaskJson.render(task).toString(), properties(task.getWaiterKey(), END), TTL_MILLIS);
+  }
+
+  private static Map<String, String> properties(String key, String event) {
+    String server = serverOf(key);
+    return server == null
+        ? Map.of(KEY, key, EVENT, event)
+        : Map.of(KEY, key, EVENT, event, SERVER, server);
   }
 }

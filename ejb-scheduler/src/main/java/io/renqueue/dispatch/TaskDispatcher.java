@@ -2,51 +2,56 @@ package io.renqueue.dispatch;
 
 import io.renqueue.tasks.Priority;
 import jakarta.annotation.Resource;
-import jakarta.ejb.Stateless;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.Queue;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.UUID;
 
 /**
- * Sends a task's dispatch token to the prioritized queue. It joins the caller's JTA transaction
- * through the Artemis resource adapter, so the token exists exactly when the database change that
- * made the task dispatchable commits.
+ * Dispatch tokens for code that changes tasks inside a JTA transaction (the node registry's
+ * judgement of a dead node) or after its own commit: the token goes to the {@link OutboxRelay} once
+ * the transaction has committed, never before, so no token names a change that rolled back. The
+ * per-task path registers its tokens on its {@link io.renqueue.storage.Unit} instead.
  */
-@Stateless
+@ApplicationScoped
 public class TaskDispatcher {
 
   /** JMS property that repeats the priority level, for browsing and selectors. */
-  public static final String PRIORITY_PROPERTY = "renqueue_priority";
+  public static final String PRIORITY_PROPERTY = Outgoing.PRIORITY_PROPERTY;
 
-  @Resource(lookup = "jms/renqueue/cf")
-  private ConnectionFactory connectionFactory;
+  @Inject OutboxRelay relay;
 
-  @Resource(lookup = "jms/renqueue/dispatch")
-  private Queue dispatchQueue;
+  @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
+  TransactionSynchronizationRegistry transactions;
 
-  public void dispatch(UUID taskId, Priority priority) {
-    dispatch(taskId, priority, priority.jmsPriority());
-  }
-
-  /** A token at {@code jmsPriority}, which aging may have raised above the level's own. */
+  /** The token of a task's new wait, confirmed on its row once the broker has it. */
   public void dispatch(UUID taskId, Priority priority, int jmsPriority) {
-    dispatchLater(taskId, priority, jmsPriority, 0);
+    afterCommit(Outgoing.token(taskId, priority, jmsPriority, 0));
   }
 
-  /**
-   * A token the broker holds back for {@code delayMillis} (JMS delivery delay): for a task that may
-   * not be claimed before then.
-   */
-  public void dispatchLater(UUID taskId, Priority priority, int jmsPriority, long delayMillis) {
-    try (JMSContext jms = connectionFactory.createContext()) {
-      jms.createProducer()
-          .setDeliveryMode(DeliveryMode.PERSISTENT)
-          .setPriority(jmsPriority)
-          .setDeliveryDelay(Math.max(0, delayMillis))
-          .setProperty(PRIORITY_PROPERTY, priority.wireName())
-          .send(dispatchQueue, taskId.toString());
+  /** One more token for a task that already has one (a lost token's replacement, a hand-off). */
+  public void dispatchExtra(UUID taskId, Priority priority, int jmsPriority, long delayMillis) {
+    afterCommit(Outgoing.extraToken(taskId, priority, jmsPriority, delayMillis));
+  }
+
+  private void afterCommit(Outgoing token) {
+    if (transactions.getTransactionKey() == null) {
+      relay.submit(token);
+      return;
     }
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              relay.submit(token);
+            }
+          }
+        });
   }
 }

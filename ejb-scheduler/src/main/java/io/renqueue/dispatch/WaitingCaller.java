@@ -1,33 +1,45 @@
 package io.renqueue.dispatch;
 
-import java.util.concurrent.Semaphore;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** One synchronous caller waiting for its task: woken once per announced end of an attempt. */
-public final class WaitingCaller {
+/** One synchronous caller waiting for its task to end: woken with the ended task itself. */
+public final class WaitingCaller implements AnswerListener {
 
-  private final String key;
-  private final Semaphore announcements = new Semaphore(0);
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile String taskJson;
+  private String key;
 
-  WaitingCaller(String key) {
+  void key(String key) {
     this.key = key;
   }
 
-  /** What the task carries so that its worker can address the announcement to this caller. */
+  /** What the task carries so that the end can be addressed to this caller. */
   public String key() {
     return key;
   }
 
-  void wake() {
-    announcements.release();
+  @Override
+  public void ended(String taskJson) {
+    this.taskJson = taskJson;
+    ended.countDown();
   }
 
   /**
-   * Waits up to {@code millis} for an announcement.
+   * Waits up to {@code millis} for the end.
    *
-   * @return whether one came
+   * @return the ended task as announced, or empty if no announcement came in time
    */
-  public boolean awaitAnnouncement(long millis) throws InterruptedException {
-    return announcements.tryAcquire(millis, TimeUnit.MILLISECONDS);
+  public Optional<JsonObject> await(long millis) throws InterruptedException {
+    if (!ended.await(millis, TimeUnit.MILLISECONDS) || taskJson.isBlank()) {
+      return Optional.empty();
+    }
+    try (var reader = Json.createReader(new StringReader(taskJson))) {
+      return Optional.of(reader.readObject());
+    }
   }
 }

@@ -1,11 +1,7 @@
 package io.renqueue.dispatch;
 
 import io.renqueue.observability.TaskMetrics;
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.Singleton;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
@@ -13,15 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The synchronous callers this server holds, each waiting for its task to end. A caller registers
- * before it submits and gives the task its key; the worker that runs the task announces the end of
- * each attempt on the stream topic addressed to this server ({@link AnswerStream#announceEnd}), and
- * {@link TaskEndListener} wakes the caller, which reads the stored task. One subscription per
- * server instead of one broker consumer per waiting call, so waiting holds no pooled connection.
+ * The clients this server holds, each waiting for its task's answer. A client registers before it
+ * submits and gives the task its key; the worker running the task publishes answer text (for a
+ * streaming client) and, once the outcome is committed, the ended task, on the stream topic
+ * addressed to this server ({@link AnswerStream}), and {@link TaskEndListener} hands it to the
+ * client. One subscription per server instead of one broker consumer per waiting client, so a
+ * waiting client holds no broker connection and no thread.
  */
-@Singleton
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@ApplicationScoped
 public class WaitingCallers {
 
   @Inject
@@ -30,28 +25,51 @@ public class WaitingCallers {
 
   @Inject TaskMetrics metrics;
 
-  private final Map<String, WaitingCaller> callers = new ConcurrentHashMap<>();
+  private final Map<String, AnswerListener> waiting = new ConcurrentHashMap<>();
 
+  /** A synchronous caller, registered. */
   public WaitingCaller register() {
-    WaitingCaller caller = new WaitingCaller(AnswerStream.waiterKey(nodeId, UUID.randomUUID()));
-    callers.put(caller.key(), caller);
+    WaitingCaller caller = new WaitingCaller();
+    caller.key(register(caller));
     return caller;
   }
 
-  public void leave(WaitingCaller caller) {
-    callers.remove(caller.key());
+  /** Registers a listener and returns the key its task must carry. */
+  public String register(AnswerListener listener) {
+    String key = AnswerStream.waiterKey(nodeId, UUID.randomUUID());
+    waiting.put(key, listener);
+    return key;
   }
 
-  /** The caller found its task ended, after an announcement or not (for the metrics). */
+  public void leave(String key) {
+    waiting.remove(key);
+  }
+
+  public void leave(WaitingCaller caller) {
+    leave(caller.key());
+  }
+
+  /** Clients waiting on this server now. */
+  public int count() {
+    return waiting.size();
+  }
+
+  /** The caller found its task ended, by the announcement or by reading it (for the metrics). */
   public void endSeen(boolean announced) {
     metrics.synchronousEndSeen(announced);
   }
 
-  /** An attempt of the task this key was given to ended; nothing if its caller has left. */
-  public void attemptEnded(String key) {
-    WaitingCaller caller = callers.get(key);
-    if (caller != null) {
-      caller.wake();
+  void text(String key, String delta) {
+    AnswerListener l = waiting.get(key);
+    if (l != null) {
+      l.text(delta);
+    }
+  }
+
+  void ended(String key, String taskJson) {
+    AnswerListener l = waiting.get(key);
+    if (l != null) {
+      l.ended(taskJson);
     }
   }
 }

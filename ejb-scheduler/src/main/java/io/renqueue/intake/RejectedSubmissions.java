@@ -1,30 +1,28 @@
 package io.renqueue.intake;
 
+import io.renqueue.dispatch.BrokerLink;
 import io.renqueue.observability.TaskMetrics;
-import jakarta.annotation.Resource;
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.BytesMessage;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSProducer;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.ObjectMessage;
-import jakarta.jms.Queue;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import java.util.logging.Logger;
 
 /**
  * Moves a submission that cannot become a task to the dead-letter queue, with properties that say
- * why, in the same transaction that consumes it: it is never silently acknowledged.
+ * why, before the message it copies is acknowledged: it is never silently dropped. If this server
+ * dies between the two, the message comes again and is rejected again; the broker's duplicate
+ * detection (the original message id) keeps one copy.
  */
-@Stateless
+@ApplicationScoped
 public class RejectedSubmissions {
 
+  public static final String QUEUE = "renqueue.submit.dlq";
   public static final String REASON = "renqueue_rejection_reason";
   public static final String DETAIL = "renqueue_rejection_detail";
   public static final String ORIGINAL_ID = "renqueue_original_message_id";
@@ -32,43 +30,45 @@ public class RejectedSubmissions {
 
   private static final Logger LOG = Logger.getLogger(RejectedSubmissions.class.getName());
 
-  @Resource(lookup = "jms/renqueue/cf")
-  private ConnectionFactory connectionFactory;
+  @Inject BrokerLink broker;
+  @Inject TaskMetrics metrics;
 
-  @Resource(lookup = "jms/renqueue/submit-dlq")
-  private Queue deadLetters;
-
-  @Inject private TaskMetrics metrics;
-
+  /** Dead-letters the message, its body being {@code body} (null: copy the original's). */
   public void reject(Message original, String body, String reason, String detail)
       throws JMSException {
-    try (JMSContext jms = connectionFactory.createContext()) {
-      JMSProducer producer =
-          jms.createProducer()
-              .setDeliveryMode(DeliveryMode.PERSISTENT)
-              .setProperty(REASON, reason)
-              .setProperty(DETAIL, detail)
-              .setProperty(ORIGINAL_ID, original.getJMSMessageID());
-      if (original.getJMSCorrelationID() != null) {
-        producer.setJMSCorrelationID(original.getJMSCorrelationID());
-      }
-      if (original.getJMSReplyTo() != null) {
-        producer.setJMSReplyTo(original.getJMSReplyTo());
-      }
-      producer.setProperty(ORIGINAL_TYPE, messageType(original));
-      if (original instanceof TextMessage) {
-        producer.send(deadLetters, body);
-      } else if (original instanceof BytesMessage) {
-        producer.send(deadLetters, original.getBody(byte[].class));
-      } else {
-        // Map, Object and Stream bodies cannot be copied generically; the reason says what it was.
-        producer.send(deadLetters, "");
-      }
-    }
+    Message copy =
+        original instanceof BytesMessage && body == null
+            ? broker.newMessage(null, original.getBody(byte[].class))
+            : broker.newMessage(body != null ? body : textOf(original), null);
+    String originalId = original.getJMSMessageID();
+    broker.sendDurably(
+        QUEUE,
+        copy,
+        m -> {
+          try {
+            m.setStringProperty(REASON, reason);
+            m.setStringProperty(DETAIL, detail);
+            m.setStringProperty(ORIGINAL_ID, originalId);
+            m.setStringProperty(ORIGINAL_TYPE, messageType(original));
+            if (original.getJMSCorrelationID() != null) {
+              m.setJMSCorrelationID(original.getJMSCorrelationID());
+            }
+            if (original.getJMSReplyTo() != null) {
+              m.setJMSReplyTo(original.getJMSReplyTo());
+            }
+          } catch (JMSException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        "rejected:" + originalId + ":" + reason);
     metrics.rejectedSubmission(reason);
     LOG.warning(
-        () ->
-            "Dead-lettered JMS submission " + messageId(original) + " (" + reason + "): " + detail);
+        () -> "Dead-lettered JMS submission " + originalId + " (" + reason + "): " + detail);
+  }
+
+  /** Map, Object and Stream bodies cannot be copied generically; the reason says what it was. */
+  private static String textOf(Message m) throws JMSException {
+    return m instanceof TextMessage t && t.getText() != null ? t.getText() : "";
   }
 
   private static String messageType(Message m) {
@@ -85,13 +85,5 @@ public class RejectedSubmissions {
       }
     }
     return "Message";
-  }
-
-  private static String messageId(Message m) {
-    try {
-      return m.getJMSMessageID();
-    } catch (JMSException e) {
-      return "?";
-    }
   }
 }

@@ -3,7 +3,7 @@ package io.renqueue.recovery;
 import io.renqueue.cluster.NodeLiveness;
 import io.renqueue.cluster.NodeRegistry;
 import io.renqueue.cluster.NodeWatch;
-import io.renqueue.dispatch.TaskDispatcher;
+import io.renqueue.dispatch.OutboxRelay;
 import io.renqueue.observability.TaskMetrics;
 import io.renqueue.ratelimit.BackendAdmission;
 import io.renqueue.scheduling.AgingPolicy;
@@ -11,10 +11,10 @@ import io.renqueue.scheduling.PreemptionRequests;
 import io.renqueue.scheduling.SchedulingSettings;
 import io.renqueue.tasks.Priority;
 import io.renqueue.tasks.TaskLeases;
-import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
-import io.renqueue.tasks.Timestamps;
+import io.renqueue.tasks.TaskSweepRules;
+import io.renqueue.tasks.TokenOwed;
 import io.renqueue.tasks.TokenRenewals;
 import io.renqueue.tenancy.FairShareCounters;
 import jakarta.annotation.PostConstruct;
@@ -29,10 +29,12 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -57,9 +59,10 @@ public class RecoverySweep {
 
   @Resource private TimerService timers;
   @EJB private TaskStore store;
-  @EJB private TaskLeases leases;
-  @EJB private TokenRenewals tokens;
-  @EJB private TaskDispatcher dispatcher;
+  @Inject private TaskLeases leases;
+  @Inject private TokenRenewals tokens;
+  @Inject private TaskSweepRules rules;
+  @Inject private OutboxRelay relay;
   @Inject private TaskMetrics metrics;
 
   @Inject
@@ -78,7 +81,6 @@ public class RecoverySweep {
   @ConfigProperty(name = "renqueue.redispatch-after-seconds", defaultValue = "600")
   int redispatchAfterSeconds;
 
-  @EJB private TaskOutcomes outcomes;
   @Inject private SchedulingSettings settings;
 
   @EJB private SweepLease lease;
@@ -118,6 +120,20 @@ public class RecoverySweep {
   @ConfigProperty(name = "renqueue.worker.lease-seconds", defaultValue = "30")
   int leaseSeconds;
 
+  /** Terminal tasks older than this leave the table; 0 keeps them forever. */
+  @Inject
+  @ConfigProperty(name = "renqueue.retention.hours", defaultValue = "168")
+  double retentionHours;
+
+  @Inject
+  @ConfigProperty(name = "renqueue.retention.batch", defaultValue = "5000")
+  int retentionBatch;
+
+  /** How long one sweep may spend deleting, so a large backlog of old tasks goes over several. */
+  @Inject
+  @ConfigProperty(name = "renqueue.retention.seconds-per-sweep", defaultValue = "2")
+  double retentionSecondsPerSweep;
+
   @PostConstruct
   void schedule() {
     holder = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -147,7 +163,9 @@ public class RecoverySweep {
     }
   }
 
+  /** No transaction around the sweep: each rule has its own (see {@link #sweep}). */
   @Timeout
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick() {
     boolean lead;
     try {
@@ -187,117 +205,197 @@ public class RecoverySweep {
     metrics.liveTasks(liveCounts());
   }
 
+  /**
+   * Every rule in a transaction of its own (a rule that fails is logged and tried again next time;
+   * the others still run), the node probes outside any.
+   */
   private void sweep() {
-    int lostSlots = 0;
-    try {
-      lostSlots = nodes.check(liveness);
-    } catch (RuntimeException e) {
-      // The task rules below must not stop because a node could not be judged.
-      LOG.warning(() -> "Node check failed: " + e);
-    }
-    for (UUID id : store.expireOverdue(BATCH)) {
-      outcomes.announce(id);
-    }
-    for (UUID id : leases.failExhaustedLeases(attempts.policy().maxAttempts(), BATCH)) {
-      outcomes.announce(id);
-    }
-    for (Object[] row : leases.requeueExpiredLeases(attempts.policy().maxAttempts(), BATCH)) {
-      UUID id = (UUID) row[0];
-      Priority priority = redispatch(row);
-      metrics.requeued(priority);
-      LOG.warning(() -> "Task " + id + " lost its worker (lease expired); queued again");
-    }
+    int lostSlots = rule("node check", () -> nodes.check(liveness), 0);
+    int max = attempts.policy().maxAttempts();
+    rule("expiry", () -> drain(() -> rules.expireOverdue(BATCH)), 0);
+    rule("exhausted leases", () -> drain(() -> rules.failExhaustedLeases(max, BATCH)), 0);
+    rule(
+        "expired leases",
+        () -> {
+          int n = 0;
+          for (List<TokenOwed> requeued = rules.requeueExpiredLeases(max, BATCH);
+              !requeued.isEmpty() && n < MAX_PER_RULE;
+              requeued = rules.requeueExpiredLeases(max, BATCH)) {
+            n += requeued.size();
+            for (TokenOwed t : requeued) {
+              metrics.requeued(t.priority());
+              LOG.warning(
+                  () -> "Task " + t.id() + " lost its worker (lease expired); queued again");
+            }
+          }
+          return n;
+        },
+        0);
     if (lostSlots > 0) {
       // Tokens a dead node's idle slots had taken are stuck until the broker drops its
       // connection: wake as many live slots for the most urgent waiting work (extra tokens
       // are harmless, the claim decides).
-      tokens.queueHead(lostSlots).forEach(this::redispatch);
+      rule("lost slots", () -> send(tokens.queueHead(lostSlots), false), 0);
     }
-    for (Object[] row : tokens.renewUndispatched(BATCH)) {
-      // Handed back by a worker that could no longer reach the broker.
-      redispatch(row);
+    rule("undispatched", this::sendUndispatched, 0);
+    rule("notices", () -> rules.resendNotices(GRACE_SECONDS, BATCH), 0);
+    rule("idle slots", this::wakeIdleSlots, 0);
+    rule("aging", this::promoteAgedTasks, 0);
+    rule(
+        "preemption",
+        () -> {
+          preemption.requestSlotsForStarvingWork();
+          return 0;
+        },
+        0);
+    rule(
+        "stale tokens",
+        () -> {
+          List<TokenOwed> stale = tokens.renewStaleDispatches(redispatchAfterSeconds, BATCH);
+          stale.forEach(
+              t ->
+                  LOG.warning(
+                      () ->
+                          "Task "
+                              + t.id()
+                              + " waited "
+                              + redispatchAfterSeconds
+                              + " s since its last dispatch; sent a new token"));
+          return send(stale, false);
+        },
+        0);
+    rule("blocked repair", () -> rules.repairBlocked(100), 0);
+    rule("fair share", () -> fairShare.liftIdleTenants(), 0);
+    rule("admission purge", () -> admission.purge(), 0);
+    rule("retention", this::purgeEnded, 0);
+  }
+
+  /** Rounds of one rule per sweep: bounded, so one backlog cannot hold the others back. */
+  private static final int MAX_PER_RULE = 20 * BATCH;
+
+  /** A task's first token gets this long to be confirmed before the sweep sends another. */
+  static final int GRACE_SECONDS = 1;
+
+  private int rule(String name, java.util.function.IntSupplier rule, int otherwise) {
+    try {
+      return rule.getAsInt();
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "Sweep rule '" + name + "' failed, tried again next sweep: " + e);
+      return otherwise;
     }
-    wakeIdleSlots();
-    promoteAgedTasks();
-    preemption.requestSlotsForStarvingWork();
-    for (Object[] row : tokens.renewStaleDispatches(redispatchAfterSeconds, BATCH)) {
-      redispatch(row);
-      LOG.warning(
-          () ->
-              "Task "
-                  + row[0]
-                  + " waited "
-                  + redispatchAfterSeconds
-                  + " s since its last dispatch; sent a new token");
+  }
+
+  /** Runs a batch rule until it finds less than a batch, at most {@link #MAX_PER_RULE} rows. */
+  private static int drain(java.util.function.IntSupplier batch) {
+    int total = 0;
+    int n;
+    do {
+      n = batch.getAsInt();
+      total += n;
+    } while (n >= BATCH && total < MAX_PER_RULE);
+    return total;
+  }
+
+  private int send(List<TokenOwed> owed, boolean confirm) {
+    relay.submit(owed.stream().map(t -> confirm ? t.token() : t.extraToken(0)).toList());
+    return owed.size();
+  }
+
+  /**
+   * Tasks whose current wait has no confirmed token: their server died between its commit and the
+   * send, or the broker was away. While the broker is away, one batch a sweep finds out whether it
+   * is back.
+   */
+  private int sendUndispatched() {
+    int total = 0;
+    while (total < MAX_PER_RULE) {
+      List<TokenOwed> owed = tokens.undispatched(GRACE_SECONDS, BATCH);
+      List<TokenOwed> fresh = owed.stream().filter(t -> !relay.tokenWaiting(t.id())).toList();
+      send(fresh, true);
+      total += fresh.size();
+      if (owed.size() < BATCH || fresh.isEmpty() || !relay.brokerUp()) {
+        break;
+      }
+      // Let the relay take this batch before the next query sees the same tasks again.
+      awaitRelay();
     }
-    fairShare.liftIdleTenants();
-    admission.purge();
+    if (total > 0) {
+      int sent = total;
+      LOG.info(() -> "Sent " + sent + " dispatch token(s) that tasks were still owed");
+    }
+    return total;
+  }
+
+  private void awaitRelay() {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (relay.backlog() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**
    * Work that could run waits while workers report idle slots: the tokens that should have woken
-   * them were lost (the broker killed between the two phases of a commit, a purge). As many new
-   * tokens as there are idle slots, for the most urgent of those tasks; a token too many is
-   * harmless, the claim decides. Bound: three sweep or heartbeat intervals, instead of {@code
+   * them were lost (a purge, a broker that lost its journal). As many new tokens as there are idle
+   * slots, for the most urgent of those tasks; a token too many is harmless, the claim decides.
+   * Bound: three sweep or heartbeat intervals, instead of {@code
    * renqueue.redispatch-after-seconds}.
    */
-  private void wakeIdleSlots() {
+  private int wakeIdleSlots() {
     long beat = Math.max(1, heartbeatSeconds);
     int idle = registry.idleWorkerSlots(3 * beat);
     if (idle == 0) {
-      return;
+      return 0;
     }
     int stalledSeconds = (int) (3 * Math.max(beat, Math.max(1, intervalSeconds)));
-    for (Object[] row : tokens.renewStalledHead(stalledSeconds, idle)) {
-      redispatch(row);
+    List<TokenOwed> stalled = tokens.renewStalledHead(stalledSeconds, idle);
+    for (TokenOwed t : stalled) {
       LOG.info(
           () ->
               "Task "
-                  + row[0]
+                  + t.id()
                   + " could run but waited "
                   + stalledSeconds
                   + " s while workers reported "
                   + idle
                   + " idle slot(s); sent a new token");
     }
+    return send(stalled, false);
   }
 
   /** Re-dispatches, at the higher priority, every waiting task that aging has lifted. */
-  private void promoteAgedTasks() {
+  private int promoteAgedTasks() {
     AgingPolicy aging = settings.aging();
     if (!aging.enabled()) {
-      return;
+      return 0;
     }
-    Instant now = Instant.now();
-    for (Object[] row : store.agingCandidates(now.minus(aging.step()), aging.ceiling(), BATCH)) {
-      UUID id = (UUID) row[0];
-      Priority level = Priority.valueOf((String) row[1]);
-      int dispatched = ((Number) row[2]).intValue();
-      Instant accepted = Timestamps.toInstant(row[3]);
-      int effective = aging.effectivePriority(level, accepted, now);
-      if (effective > dispatched
-          && store.raiseDispatchPriority(id, effective, aging.reason(level, accepted, now))) {
-        dispatcher.dispatch(id, level, effective);
-        metrics.aged(level);
-        LOG.fine(
-            () ->
-                "Task "
-                    + id
-                    + " ("
-                    + level.wireName()
-                    + ") aged from priority "
-                    + dispatched
-                    + " to "
-                    + effective);
-      }
-    }
+    List<Priority> aged = rules.promoteAged(aging, BATCH);
+    aged.forEach(metrics::aged);
+    return aged.size();
   }
 
-  /** Sends a new token for (id, priority, dispatch_priority) at its current dispatch priority. */
-  private Priority redispatch(Object[] row) {
-    Priority priority = Priority.valueOf((String) row[1]);
-    dispatcher.dispatch((UUID) row[0], priority, ((Number) row[2]).intValue());
-    return priority;
+  /** Terminal tasks older than the retention period leave the table, in bounded batches. */
+  private int purgeEnded() {
+    if (retentionHours <= 0) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + (long) (retentionSecondsPerSweep * 1e9);
+    int total = 0;
+    int n;
+    do {
+      n = rules.purgeEnded(retentionHours, retentionBatch);
+      total += n;
+    } while (n == retentionBatch && System.nanoTime() < deadline);
+    if (total > 0) {
+      int purged = total;
+      LOG.info(
+          () -> "Deleted " + purged + " task(s) that ended more than " + retentionHours + " h ago");
+    }
+    return total;
   }
 
   private Map<TaskMetrics.LiveKey, Long> liveCounts() {

@@ -8,9 +8,8 @@ import jakarta.persistence.PersistenceContext;
  * Who runs the scheduler sweep. Every server with the scheduler role ticks, but only the holder of
  * a lease row in the database sweeps; the lease lasts {@link #LEASE_PERIODS} intervals and is
  * renewed by each sweep, so when its holder dies another server takes over at most {@code
- * (LEASE_PERIODS + 1) × interval} after the last sweep. The row stays locked while a sweep runs,
- * and a sweep less than half an interval after the previous one is skipped, so two servers never
- * sweep in the same period.
+ * (LEASE_PERIODS + 1) × interval} after the last sweep. A sweep less than half an interval after
+ * the previous one is skipped, so two servers never sweep in the same period.
  */
 @Stateless
 public class SweepLease {
@@ -21,8 +20,8 @@ public class SweepLease {
   private EntityManager em;
 
   /**
-   * Takes or renews the lease for this sweep, in the caller's transaction (which should be the
-   * sweep's own). False when another server holds it or swept less than half an interval ago.
+   * Takes or renews the lease for this sweep, in a transaction of its own. False when another
+   * server holds it or swept less than half an interval ago.
    */
   public boolean acquire(String holder, long intervalSeconds) {
     return em.createNativeQuery(

@@ -101,7 +101,7 @@ public class FairShareCounters {
         .executeUpdate();
   }
 
-  private static short shard() {
+  public static short shard() {
     return (short) ThreadLocalRandom.current().nextInt(SHARDS);
   }
 }

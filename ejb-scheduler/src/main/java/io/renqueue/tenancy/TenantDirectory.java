@@ -11,8 +11,6 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -23,9 +21,6 @@ import java.util.logging.Logger;
 public class TenantDirectory {
 
   private static final Logger LOG = Logger.getLogger(TenantDirectory.class.getName());
-
-  /** Tenants known to exist in the database; saves an INSERT per submission. */
-  private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
 
   @PersistenceContext(unitName = "renqueue")
   private EntityManager em;
@@ -40,16 +35,14 @@ public class TenantDirectory {
    * fair-share floor: it gets its share from now on, not credit for the past.
    */
   public void register(String tenant) {
-    if (KNOWN.contains(tenant)) {
+    if (KnownTenants.contains(tenant)) {
       return;
     }
     int inserted =
-        em.createNativeQuery(
-                "INSERT INTO tenant (id, name, weight, virtual_tokens) SELECT ?1, ?1, ?2, "
-                    + FairShareCounters.FLOOR
-                    + " ON CONFLICT (id) DO NOTHING")
+        em.createNativeQuery(KnownTenants.REGISTER)
             .setParameter(1, tenant)
-            .setParameter(2, settings.tenantWeights().of(tenant))
+            .setParameter(2, tenant)
+            .setParameter(3, settings.tenantWeights().of(tenant))
             .executeUpdate();
     if (inserted == 1) {
       LOG.info(() -> "New tenant " + tenant);
@@ -64,7 +57,7 @@ public class TenantDirectory {
           @Override
           public void afterCompletion(int status) {
             if (status == Status.STATUS_COMMITTED) {
-              KNOWN.add(tenant);
+              KnownTenants.remember(tenant);
             }
           }
         });

@@ -62,7 +62,11 @@ public final class SubmissionParser {
       Set.of("system", "developer", "user", "assistant", "tool");
 
   public Submission parse(String body) throws InvalidSubmissionException {
-    JsonObject json = readObject(body);
+    return parse(readObject(body));
+  }
+
+  /** One task of a batch, already read as JSON. */
+  public Submission parse(JsonObject json) throws InvalidSubmissionException {
     List<FieldError> errors = new ArrayList<>();
 
     TaskType type = parseType(json, errors);

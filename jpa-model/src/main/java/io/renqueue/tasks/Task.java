@@ -6,7 +6,10 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -185,9 +188,74 @@ public class Task {
     t.requestJson = requestJson;
     t.idempotencyKey = idempotencyKey;
     t.createdAt = now;
-    t.dispatchedAt = now;
+    // No token yet: it is sent after the row commits, and confirmed on the row once the broker
+    // has it (docs/architecture.md, the task row is its own outbox).
     t.dispatchPriority = priority.jmsPriority();
     return t;
+  }
+
+  /**
+   * A task read with plain JDBC ({@code RETURNING *} or {@code SELECT *}): the hot path claims and
+   * records tasks without a persistence context. Not managed by JPA.
+   */
+  public static Task fromRow(ResultSet rs) throws SQLException {
+    Task t = new Task();
+    t.id = rs.getObject("id", UUID.class);
+    t.tenantId = rs.getString("tenant_id");
+    t.type = TaskType.valueOf(rs.getString("type"));
+    t.model = rs.getString("model");
+    t.priority = Priority.valueOf(rs.getString("priority"));
+    t.state = TaskState.valueOf(rs.getString("state"));
+    t.requestJson = rs.getString("request_json");
+    t.idempotencyKey = rs.getString("idempotency_key");
+    t.replyTo = rs.getString("reply_to");
+    t.correlationId = rs.getString("correlation_id");
+    t.createdAt = instant(rs, "created_at");
+    t.startedAt = instant(rs, "started_at");
+    t.finishedAt = instant(rs, "finished_at");
+    t.leaseExpiresAt = instant(rs, "lease_expires_at");
+    t.dispatchedAt = instant(rs, "dispatched_at");
+    t.expiresAt = instant(rs, "expires_at");
+    t.dispatchPriority = rs.getInt("dispatch_priority");
+    t.parentId = rs.getObject("parent_id", UUID.class);
+    t.preemptions = rs.getInt("preemptions");
+    t.blocked = rs.getBoolean("blocked");
+    t.attempts = rs.getInt("attempts");
+    t.nodeId = rs.getString("node_id");
+    t.backend = rs.getString("backend");
+    t.resultText = rs.getString("result_text");
+    t.finishReason = rs.getString("finish_reason");
+    t.errorCode = rs.getString("error_code");
+    t.errorMessage = rs.getString("error_message");
+    t.promptTokens = (Integer) rs.getObject("prompt_tokens");
+    t.completionTokens = (Integer) rs.getObject("completion_tokens");
+    t.latencyMs = (Long) rs.getObject("latency_ms");
+    t.estimatedTokens = rs.getInt("estimated_tokens");
+    t.routingJson = rs.getString("routing_json");
+    t.routingTrace = rs.getString("routing_trace");
+    t.costUsd = (Double) rs.getObject("cost_usd");
+    t.notBefore = instant(rs, "not_before");
+    t.waitingReason = rs.getString("waiting_reason");
+    t.relayKey = rs.getString("relay_key");
+    t.endNoticeKey = rs.getString("end_notice_key");
+    t.continuation = rs.getString("continuation");
+    t.degradedTo = rs.getString("degraded_to");
+    t.deferrals = rs.getInt("deferrals");
+    t.priorityReason = rs.getString("priority_reason");
+    return t;
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+    return at == null ? null : at.toInstant();
+  }
+
+  public Instant getDispatchedAt() {
+    return dispatchedAt;
+  }
+
+  public String getEndNoticeKey() {
+    return endNoticeKey;
   }
 
   public void relayTo(String key) {

@@ -3,6 +3,7 @@ package io.renqueue.execution;
 import io.renqueue.backends.Relay;
 import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.tasks.Task;
+import jakarta.jms.JMSException;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +31,7 @@ final class BestEffortRelay implements Relay {
     }
     try {
       answerStream.delta(task.getRelayKey(), delta);
-    } catch (RuntimeException e) {
+    } catch (JMSException | RuntimeException e) {
       broken = true;
       LOG.warning(() -> "Task " + task.getId() + ": streaming relay stopped: " + e);
     }
@@ -39,20 +40,5 @@ final class BestEffortRelay implements Relay {
   @Override
   public boolean active() {
     return !broken;
-  }
-
-  /**
-   * Tells a waiting client's server, streaming or not, that this attempt is over: the database has
-   * the rest.
-   */
-  static void end(AnswerStream answerStream, Task task) {
-    if (task.getWaiterKey() != null) {
-      try {
-        answerStream.announceEnd(task.getWaiterKey());
-      } catch (RuntimeException e) {
-        // The client's server also checks the task itself; losing this only delays it.
-        LOG.warning(() -> "Task " + task.getId() + ": end of attempt not announced: " + e);
-      }
-    }
   }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +53,7 @@ public class NodeHeartbeat {
   private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
 
   @EJB NodeRegistry registry;
-  @EJB TaskLeases leases;
+  @Inject TaskLeases leases;
   @Inject RunningTasks running;
   @Inject NodeStatus status;
   @Inject BackendRegistry backends;
@@ -147,23 +148,26 @@ public class NodeHeartbeat {
     }
   }
 
+  /** Every running attempt's lease in one statement; a lease that is gone stops its call. */
   private void renewLeases() {
-    for (Map.Entry<UUID, Integer> t : running.fences().entrySet()) {
-      boolean renewed;
-      try {
-        renewed = leases.renewLease(t.getKey(), t.getValue(), nodeId, leaseSeconds);
-      } catch (RuntimeException e) {
-        // The database is away: the lease may run out, and then the fence protects the result.
-        LOG.warning(() -> "Lease of task " + t.getKey() + " not renewed: " + e);
-        continue;
-      }
-      if (!renewed && running.stop(t.getKey(), t.getValue(), RunningTasks.Stop.LEASE_LOST)) {
+    Map<UUID, Integer> fences = running.fences();
+    Set<UUID> lost;
+    try {
+      lost = leases.renew(fences, nodeId, leaseSeconds);
+    } catch (RuntimeException e) {
+      // The database is away: the leases may run out, and then the fence protects the result.
+      LOG.warning(() -> "Leases on node " + nodeId + " not renewed: " + e);
+      return;
+    }
+    for (UUID task : lost) {
+      Integer fence = fences.get(task);
+      if (fence != null && running.stop(task, fence, RunningTasks.Stop.LEASE_LOST)) {
         LOG.warning(
             () ->
                 "Task "
-                    + t.getKey()
+                    + task
                     + " (attempt "
-                    + t.getValue()
+                    + fence
                     + ") lost its lease on node "
                     + nodeId
                     + "; its call is stopped");

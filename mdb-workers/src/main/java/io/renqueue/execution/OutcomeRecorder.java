@@ -1,7 +1,6 @@
 package io.renqueue.execution;
 
 import io.renqueue.tasks.TaskOutcomes;
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
@@ -18,7 +17,7 @@ public class OutcomeRecorder {
 
   private static final Logger LOG = Logger.getLogger(OutcomeRecorder.class.getName());
 
-  @EJB TaskOutcomes outcomes;
+  @Inject TaskOutcomes outcomes;
   @Inject NodeStatus node;
 
   /** How long a worker keeps trying to store an outcome while the database is away. */

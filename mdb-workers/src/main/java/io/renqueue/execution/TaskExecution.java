@@ -28,7 +28,6 @@ import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskClaims;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskResult;
-import io.renqueue.tasks.TaskStore;
 import io.renqueue.tasks.TaskType;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,15 +54,14 @@ public class TaskExecution {
 
   private static final Logger LOG = Logger.getLogger(TaskExecution.class.getName());
 
-  @EJB TaskStore store;
-  @EJB TaskClaims claims;
-  @EJB TaskOutcomes outcomes;
+  @Inject TaskClaims claims;
+  @Inject TaskOutcomes outcomes;
   @Inject BackendRegistry registry;
   @Inject Splits splits;
   @Inject BackendHealth health;
   @EJB BackendAdmission admission;
   @Inject RoutedCall backends;
-  @EJB AnswerStream answerStream;
+  @Inject AnswerStream answerStream;
   @Inject TaskMetrics metrics;
   @Inject RunningTasks running;
 
@@ -102,7 +100,7 @@ public class TaskExecution {
       return;
     }
     List<String> leave = handOff.leaveToOthers();
-    Optional<ClaimedTask> claim = claims.claimNext(token, nodeId, leaseSeconds, leave);
+    Optional<ClaimedTask> claim = claims.claimNext(nodeId, leaseSeconds, leave);
     if (claim.isEmpty() && !leave.isEmpty()) {
       // What waits is for models other workers have loaded and free slots for: let them take it.
       handOff.passOn(token, 200);
@@ -120,10 +118,8 @@ public class TaskExecution {
         task.getTenantId(),
         Duration.between(task.getCreatedAt(), task.getStartedAt()));
     RunningTasks.Slot slot = running.enter(taskId, fence);
-    boolean ran = false;
     try {
       run(task, fence, slot);
-      ran = true;
     } catch (OutcomeNotRecordedException e) {
       // The database or broker failed while the outcome was written: let the broker redeliver
       // the token; the lease brings the task back if this worker cannot.
@@ -141,16 +137,12 @@ public class TaskExecution {
           fence,
           "internal_error",
           "The worker failed: " + e.getClass().getSimpleName(),
+          null,
           null);
     } finally {
       running.leave(taskId);
       // A preemption that came after the call ended must not interrupt the next task.
       Thread.interrupted();
-    }
-    if (ran) {
-      // Out of the slot: a lease check that finds the task already ended (it stops the slot's
-      // call) must not interrupt the announcement's broker call, as it once did under load.
-      BestEffortRelay.end(answerStream, task);
     }
   }
 
@@ -201,14 +193,14 @@ public class TaskExecution {
       takenBack(taskId, fence, slot);
       return;
     } catch (BackendsBusyException e) {
-      store.recordRouting(taskId, fence, trace);
       recorder.requeue(
           () ->
               outcomes.defer(
                   taskId,
                   fence,
                   e.retryAt(),
-                  "every candidate backend is unavailable: " + e.getMessage()),
+                  "every candidate backend is unavailable: " + e.getMessage(),
+                  trace),
           taskId,
           fence);
       return;
@@ -219,12 +211,11 @@ public class TaskExecution {
         takenBack(taskId, fence, slot);
         return;
       }
-      store.recordRouting(taskId, fence, trace);
       String why =
           e instanceof BackendException
               ? e.getMessage()
               : log.summary() + (log.summary().isEmpty() ? "" : "; ") + "the chain timed out";
-      attemptFailed(task, fence, why, log, e instanceof FaultToleranceException);
+      attemptFailed(task, fence, why, log, e instanceof FaultToleranceException, trace);
       return;
     }
     BackendDefinition served = byName.get(answer.backend());
@@ -257,7 +248,7 @@ public class TaskExecution {
    * FAILED (and its token goes to the dead-letter queue with it).
    */
   private void attemptFailed(
-      Task task, int fence, String why, AttemptLog log, boolean chainTimedOut) {
+      Task task, int fence, String why, AttemptLog log, boolean chainTimedOut, String trace) {
     UUID taskId = task.getId();
     AttemptPolicy policy = attempts.policy();
     int used = AttemptPolicy.used(fence, task.getPreemptions(), task.getDeferrals());
@@ -270,14 +261,14 @@ public class TaskExecution {
       recorder.requeue(
           () ->
               outcomes.retryLater(
-                  taskId, fence, next, policy.describe(used) + " failed (" + why + ")"),
+                  taskId, fence, next, policy.describe(used) + " failed (" + why + ")", trace),
           taskId,
           fence);
       return;
     }
     String message = used > 1 ? why + " (" + policy.describe(used) + ")" : why;
     recorder.record(
-        () -> outcomes.fail(taskId, fence, "backends_failed", message, log.lastBackend()));
+        () -> outcomes.fail(taskId, fence, "backends_failed", message, log.lastBackend(), trace));
   }
 
   /**
@@ -335,11 +326,12 @@ public class TaskExecution {
     boolean circuitOpen =
         decision.rejected().stream().anyMatch(r -> r.reason().startsWith("circuit open"));
     Instant retryAt = decision.earliestAvailable().orElse(circuitOpen ? now.plusSeconds(5) : null);
-    store.recordRouting(task.getId(), fence, trace);
     if (retryAt != null) {
       Instant at = retryAt;
       recorder.requeue(
-          () -> outcomes.defer(task.getId(), fence, at, "no backend available now: " + reasons),
+          () ->
+              outcomes.defer(
+                  task.getId(), fence, at, "no backend available now: " + reasons, trace),
           task.getId(),
           fence);
       return;
@@ -352,6 +344,7 @@ public class TaskExecution {
             + task.getModel()
             + "' as asked: "
             + (registry.all().isEmpty() ? "no backends are configured" : reasons),
-        null);
+        null,
+        trace);
   }
 }

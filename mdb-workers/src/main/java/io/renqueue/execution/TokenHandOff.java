@@ -4,9 +4,7 @@ import io.renqueue.cluster.ModelFootprintSettings;
 import io.renqueue.cluster.NodeRegistry;
 import io.renqueue.cluster.Placement;
 import io.renqueue.dispatch.TaskDispatcher;
-import io.renqueue.tasks.Priority;
-import io.renqueue.tasks.TaskNotVisibleException;
-import io.renqueue.tasks.TaskStore;
+import io.renqueue.tasks.TokenOwed;
 import io.renqueue.tasks.TokenRenewals;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,9 +23,8 @@ public class TokenHandOff {
 
   private static final Logger LOG = Logger.getLogger(TokenHandOff.class.getName());
 
-  @EJB TaskStore store;
-  @EJB TokenRenewals tokens;
-  @EJB TaskDispatcher dispatcher;
+  @Inject TokenRenewals tokens;
+  @Inject TaskDispatcher dispatcher;
   @EJB NodeRegistry nodes;
   @Inject NodeStatus node;
   @Inject ModelFootprintSettings footprints;
@@ -75,19 +72,9 @@ public class TokenHandOff {
    * token dropped while work waits could leave a task without one.
    */
   public void passOn(UUID token, long delayMillis) {
-    List<Object[]> head = tokens.queueHead(1);
-    if (head.isEmpty()) {
-      if (store.find(token).isEmpty()) {
-        // Not visible yet (two-phase commit): let the broker redeliver it.
-        throw new TaskNotVisibleException(token);
-      }
-      return;
+    // A token is sent after its task committed, so nothing waiting means nothing to pass on.
+    for (TokenOwed next : tokens.queueHead(1)) {
+      dispatcher.dispatchExtra(next.id(), next.priority(), next.dispatchPriority(), delayMillis);
     }
-    Object[] next = head.get(0);
-    dispatcher.dispatchLater(
-        (UUID) next[0],
-        Priority.valueOf((String) next[1]),
-        ((Number) next[2]).intValue(),
-        delayMillis);
   }
 }

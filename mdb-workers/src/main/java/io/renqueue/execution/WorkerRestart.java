@@ -3,7 +3,6 @@ package io.renqueue.execution;
 import io.renqueue.tasks.TaskLeases;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
-import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
@@ -22,7 +21,7 @@ public class WorkerRestart {
 
   private static final Logger LOG = Logger.getLogger(WorkerRestart.class.getName());
 
-  @EJB TaskLeases leases;
+  @Inject TaskLeases leases;
 
   @Inject
   @ConfigProperty(name = "renqueue.node.id", defaultValue = "worker")

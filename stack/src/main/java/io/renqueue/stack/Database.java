@@ -31,7 +31,7 @@ final class Database {
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_prepared_transactions", "64")
-            .setServerConfig("max_connections", "200")
+            .setServerConfig("max_connections", "300")
             // zonky starts PostgreSQL with fsync and synchronous_commit off; a scheduler that
             // promises durability runs on a durable database.
             .setServerConfig("fsync", "on")

@@ -24,6 +24,11 @@ final class SubmissionLoad implements AutoCloseable {
   final Map<String, String> accepted = new ConcurrentHashMap<>(); // id -> prompt
   final List<HttpResponse<String>> refused = new CopyOnWriteArrayList<>();
   final List<String> unexpected = new CopyOnWriteArrayList<>();
+
+  /** Every answer: when it was asked (System.nanoTime), how long it took, what it was. */
+  record Answer(long askedNanos, long millis, int status, String waitingReason) {}
+
+  final List<Answer> answers = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicLong slowestMs =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -40,12 +45,18 @@ final class SubmissionLoad implements AutoCloseable {
                 long start = System.nanoTime();
                 try {
                   HttpResponse<String> r = post(scheduler, prompt);
-                  slowestMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                  long ms = (System.nanoTime() - start) / 1_000_000;
+                  slowestMs.accumulateAndGet(ms, Math::max);
+                  String reason = null;
                   if (r.statusCode() == 202) {
-                    accepted.put(json(r.body()).getString("id"), prompt);
-                  } else if (r.statusCode() == 503) {
+                    JsonObject task = json(r.body());
+                    accepted.put(task.getString("id"), prompt);
+                    reason = task.getString("waiting_reason", null);
+                  }
+                  answers.add(new Answer(start, ms, r.statusCode(), reason));
+                  if (r.statusCode() == 503) {
                     refused.add(r);
-                  } else {
+                  } else if (r.statusCode() != 202) {
                     unexpected.add(r.statusCode() + " " + r.body());
                   }
                 } catch (RuntimeException e) {
@@ -56,6 +67,13 @@ final class SubmissionLoad implements AutoCloseable {
             },
             "chaos-load");
     client.start();
+  }
+
+  /** The answers to submissions asked between the two instants (System.nanoTime). */
+  List<Answer> answersBetween(long fromNanos, long toNanos) {
+    return answers.stream()
+        .filter(a -> a.askedNanos() >= fromNanos && a.askedNanos() <= toNanos)
+        .toList();
   }
 
   /** True once a submission sent after {@code since} was accepted. */

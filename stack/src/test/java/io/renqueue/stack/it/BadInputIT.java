@@ -21,7 +21,8 @@ class BadInputIT {
     String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
     return Stream.of(
         Arguments.of("malformed JSON", "{\"model\":", 400, "malformed-json"),
-        Arguments.of("not an object", "[1,2,3]", 400, "malformed-json"),
+        Arguments.of("not an object", "\"just text\"", 400, "malformed-json"),
+        Arguments.of("an empty batch", "[]", 400, "invalid-request"),
         Arguments.of("empty body", "", 400, "malformed-json"),
         Arguments.of("missing messages", "{\"model\":\"sim-small\"}", 400, "invalid-request"),
         Arguments.of(

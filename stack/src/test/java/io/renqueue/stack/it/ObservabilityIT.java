@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class ObservabilityIT {
 
   @Test
-  void healthIsUpWithDatabaseAndBrokerChecks() {
+  void healthIsUpWithDatabaseAndDispatchChecks() {
     JsonObject health = get(API + "/health/ready").json();
     assertThat(health.getString("status")).isEqualTo("UP");
     assertThat(health.getJsonArray("checks"))
         .extracting(c -> c.asJsonObject().getString("name"))
-        .contains("database", "broker");
+        .contains("database", "dispatch");
     assertThat(get(WORKER + "/health").json().getString("status")).isEqualTo("UP");
   }
 

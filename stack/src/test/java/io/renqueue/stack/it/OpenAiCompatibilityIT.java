@@ -127,14 +127,23 @@ class OpenAiCompatibilityIT {
             .atMost(Duration.ofSeconds(10))
             .until(() -> queuedTaskWith(prompt), java.util.Objects::nonNull);
 
+    double announcedBefore = syncEndsSeen("announcement");
     assertThat(delete("/api/v1/tasks/" + id).status()).isEqualTo(200);
 
-    // No worker ran it, so nothing announces the end: the caller's own check finds it.
+    // No worker ran it: the cancellation itself announces the end to the waiting caller.
     Reply reply = call.get(30, TimeUnit.SECONDS);
     healthySimulators();
     assertThat(reply.status()).isEqualTo(409);
     assertThat(reply.json().getJsonObject("error").getString("code")).isEqualTo("cancelled");
-    assertThat(get(API + "/metrics").body()).contains("renqueue_sync_ends_seen_total{by=\"check\"");
+    assertThat(syncEndsSeen("announcement")).isGreaterThan(announcedBefore);
+  }
+
+  private static double syncEndsSeen(String by) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "renqueue_sync_ends_seen_total\\{by=\"" + by + "\"[^}]*} ([0-9.E]+)")
+            .matcher(get(API + "/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   private static String queuedTaskWith(String prompt) throws Exception {

@@ -2,8 +2,8 @@ package io.renqueue.api.openai;
 
 import io.renqueue.dispatch.WaitingCallers;
 import io.renqueue.submission.Submission;
-import io.renqueue.submission.TaskSubmissions;
-import io.renqueue.tasks.Task;
+import io.renqueue.submission.TaskAcceptance;
+import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -38,9 +38,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @RequestScoped
 public class EmbeddingsResource {
 
-  @EJB TaskSubmissions submissions;
+  @Inject TaskAcceptance acceptance;
   @EJB TaskStore store;
-  @EJB WaitingCallers callers;
+  @Inject WaitingCallers callers;
 
   @Inject
   @ConfigProperty(name = "renqueue.openai.wait-seconds", defaultValue = "600")
@@ -63,11 +63,10 @@ public class EmbeddingsResource {
             .build();
     Submission submission =
         OpenAiRequests.parse(OpenAiRequests.withPriority(asTask, priorityHeader));
-    Task task =
-        SynchronousWait.submitAndAwait(
-            callers, store, submissions, tenant, submission, waitSeconds);
-    String id = task.getId().toString();
-    if (!task.getState().isTerminal()) {
+    AnsweredTask task =
+        SynchronousWait.submitAndAwait(callers, store, acceptance, tenant, submission, waitSeconds);
+    String id = task.id();
+    if (!task.ended()) {
       return OpenAiError.response(
           504,
           "timeout",
@@ -76,17 +75,12 @@ public class EmbeddingsResource {
           "still_running",
           id);
     }
-    if (task.getState() != io.renqueue.tasks.TaskState.SUCCEEDED) {
+    if (task.state() != TaskState.SUCCEEDED) {
       return OpenAiError.response(
-          502,
-          "backend_error",
-          String.valueOf(task.getErrorMessage()),
-          null,
-          task.getErrorCode(),
-          id);
+          502, "backend_error", String.valueOf(task.errorMessage()), null, task.errorCode(), id);
     }
     JsonArrayBuilder data = Json.createArrayBuilder();
-    try (var reader = Json.createReader(new StringReader(task.getResultText()))) {
+    try (var reader = Json.createReader(new StringReader(task.text()))) {
       for (JsonValue v : reader.readArray()) {
         JsonObject item = v.asJsonObject();
         JsonArray vector = item.getJsonArray("embedding");
@@ -102,7 +96,7 @@ public class EmbeddingsResource {
         data.add(out);
       }
     }
-    int prompt = task.getPromptTokens() == null ? 0 : task.getPromptTokens();
+    int prompt = task.promptTokens() == null ? 0 : task.promptTokens();
     JsonObject response =
         Json.createObjectBuilder()
             .add("object", "list")

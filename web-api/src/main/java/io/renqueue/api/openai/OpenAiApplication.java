@@ -17,6 +17,7 @@ public class OpenAiApplication extends Application {
         ChatCompletionsResource.class,
         EmbeddingsResource.class,
         ModelsResource.class,
-        OpenAiErrorMapper.class);
+        OpenAiErrorMapper.class,
+        StreamRequests.class);
   }
 }

@@ -15,12 +15,17 @@ public class InvalidSubmissionMapper implements ExceptionMapper<InvalidSubmissio
 
   @Override
   public Response toResponse(InvalidSubmissionException e) {
+    return ProblemResponses.of(problemOf(e), uri);
+  }
+
+  /** The problem a refused submission is, alone or as one item of a batch. */
+  public static Problem problemOf(InvalidSubmissionException e) {
     ProblemType type =
         switch (e.kind()) {
           case MALFORMED_JSON -> ProblemType.MALFORMED_JSON;
           case INVALID_FIELDS -> ProblemType.INVALID_REQUEST;
           case TOO_LARGE -> ProblemType.PAYLOAD_TOO_LARGE;
         };
-    return ProblemResponses.of(new Problem(type, e.getMessage(), e.errors()), uri);
+    return new Problem(type, e.getMessage(), e.errors());
   }
 }

@@ -1,12 +1,18 @@
 package io.renqueue.api.tasks;
 
+import io.renqueue.api.problems.InvalidSubmissionMapper;
+import io.renqueue.api.problems.Problem;
 import io.renqueue.api.problems.ProblemException;
 import io.renqueue.api.problems.ProblemType;
 import io.renqueue.api.tenancy.TenantHeader;
+import io.renqueue.dispatch.OutboxRelay;
 import io.renqueue.submission.InvalidSubmissionException;
+import io.renqueue.submission.ItemResult;
+import io.renqueue.submission.Origin;
+import io.renqueue.submission.Submission;
 import io.renqueue.submission.SubmissionParser;
 import io.renqueue.submission.SubmitResult;
-import io.renqueue.submission.TaskSubmissions;
+import io.renqueue.submission.TaskAcceptance;
 import io.renqueue.tasks.CancelOutcome;
 import io.renqueue.tasks.Task;
 import io.renqueue.tasks.TaskJson;
@@ -16,8 +22,11 @@ import io.renqueue.tasks.TaskState;
 import io.renqueue.tasks.TaskStore;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,6 +43,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -55,18 +66,29 @@ public class TasksResource {
 
   private final SubmissionParser parser = new SubmissionParser();
 
-  @EJB TaskSubmissions submissions;
+  /** A batch of {@link TaskAcceptance#MAX_BATCH} tasks of a few KiB each fits. */
+  static final int MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
+
+  @Inject TaskAcceptance acceptance;
+  @Inject OutboxRelay relay;
   @EJB TaskStore store;
-  @EJB TaskOutcomes outcomes;
+  @Inject TaskOutcomes outcomes;
   @Context UriInfo uri;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
-      summary = "Submit a task",
+      summary = "Submit a task, or many",
       description =
-          "Stores the task and queues it by priority. The same idempotency_key returns the existing"
-              + " task with 200 instead of creating another.")
+          "A JSON object is one task: stored and queued by priority; the same idempotency_key"
+              + " returns the existing task with 200 instead of creating another. A JSON array of"
+              + " 1 to "
+              + TaskAcceptance.MAX_BATCH
+              + " tasks is a batch: every valid item is stored in one statement and one commit,"
+              + " each item validated on its own; the answer (200) holds a result per item, in"
+              + " order: its status (202 created, 200 found by its idempotency key, 400 refused),"
+              + " and the task or the problem. A refused item writes nothing and does not stop"
+              + " the others.")
   @RequestBody(content = @Content(schema = @Schema(ref = "TaskRequest")))
   @APIResponse(
       responseCode = "202",
@@ -74,7 +96,8 @@ public class TasksResource {
       content = @Content(schema = @Schema(ref = "Task")))
   @APIResponse(
       responseCode = "200",
-      description = "An existing task with this idempotency key",
+      description =
+          "An existing task with this idempotency key, or the per-item results of a batch",
       content = @Content(schema = @Schema(ref = "Task")))
   @APIResponse(
       responseCode = "400",
@@ -82,7 +105,7 @@ public class TasksResource {
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   @APIResponse(
       responseCode = "413",
-      description = "Body over 1 MiB",
+      description = "A task over 1 MiB, a batch over 16 MiB or over " + TaskAcceptance.MAX_BATCH,
       content = @Content(mediaType = ProblemType.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
   public Response submit(
       @Parameter(description = TENANT_DOC) @HeaderParam(TenantHeader.NAME) String tenantHeader,
@@ -90,14 +113,106 @@ public class TasksResource {
       InputStream body)
       throws InvalidSubmissionException {
     String tenant = TenantHeader.resolve(tenantHeader);
-    var submission =
-        parser.parse(BoundedBody.read(body, contentLength, SubmissionParser.MAX_BODY_BYTES));
-    SubmitResult result = submissions.submit(tenant, submission, null);
+    String text = BoundedBody.read(body, contentLength, MAX_BATCH_BODY_BYTES);
+    if (BatchBody.isArray(text)) {
+      return Response.ok(batch(tenant, BatchBody.items(text)).toString()).build();
+    }
+    Submission submission = parser.parse(text);
+    SubmitResult result = acceptance.accept(tenant, submission, Origin.REST);
     URI location =
         uri.getBaseUriBuilder().path("tasks").path(result.task().getId().toString()).build();
     return Response.status(result.created() ? Response.Status.ACCEPTED : Response.Status.OK)
         .location(location)
-        .entity(TaskJson.render(result.task()).toString())
+        .entity(rendered(result).toString())
+        .build();
+  }
+
+  private JsonObject batch(String tenant, JsonArray items) {
+    if (items.isEmpty()) {
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "A batch holds at least one task; this array is empty.");
+    }
+    if (items.size() > TaskAcceptance.MAX_BATCH) {
+      throw new ProblemException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "A batch holds at most "
+              + TaskAcceptance.MAX_BATCH
+              + " tasks; this one has "
+              + items.size()
+              + ". Split it.");
+    }
+    JsonObject[] answers = new JsonObject[items.size()];
+    List<Submission> valid = new ArrayList<>();
+    List<Integer> validIndex = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        if (!(items.get(i) instanceof JsonObject item)) {
+          throw new InvalidSubmissionException(
+              InvalidSubmissionException.Kind.MALFORMED_JSON,
+              "Item " + i + " is not a JSON object.",
+              List.of());
+        }
+        valid.add(parser.parse(item));
+        validIndex.add(i);
+      } catch (InvalidSubmissionException e) {
+        answers[i] = refused(i, InvalidSubmissionMapper.problemOf(e));
+      }
+    }
+    int accepted = 0;
+    if (!valid.isEmpty()) {
+      for (ItemResult r : acceptance.acceptAll(tenant, valid, Origin.REST)) {
+        int index = validIndex.get(r.index());
+        if (r.isAccepted()) {
+          accepted++;
+          answers[index] =
+              Json.createObjectBuilder()
+                  .add("index", index)
+                  .add("status", r.accepted().created() ? 202 : 200)
+                  .add("task", rendered(r.accepted()))
+                  .build();
+        } else {
+          answers[index] =
+              refused(
+                  index,
+                  new Problem(
+                      ProblemType.INVALID_REQUEST,
+                      "The task refers to tasks it may not depend on.",
+                      r.problems()));
+        }
+      }
+    }
+    JsonArrayBuilder results = Json.createArrayBuilder();
+    for (JsonObject a : answers) {
+      results.add(a);
+    }
+    return Json.createObjectBuilder()
+        .add("accepted", accepted)
+        .add("refused", items.size() - accepted)
+        .add("items", results)
+        .build();
+  }
+
+  private JsonObject refused(int index, Problem problem) {
+    return Json.createObjectBuilder()
+        .add("index", index)
+        .add("status", problem.status())
+        .add("problem", problem.toJson(null))
+        .build();
+  }
+
+  /**
+   * The task as accepted; while the broker is unreachable a new task waits in the database for its
+   * dispatch, and says so.
+   */
+  private JsonObject rendered(SubmitResult r) {
+    JsonObject json = TaskJson.render(r.task());
+    if (r.task().getState() != TaskState.QUEUED || r.task().isBlocked() || relay.brokerUp()) {
+      return json;
+    }
+    return Json.createObjectBuilder(json)
+        .add(
+            "waiting_reason",
+            "broker unavailable: the task is stored and is dispatched when the broker is back")
         .build();
   }
 
