@@ -68,7 +68,7 @@ class ConcurrentStreamsIT {
         .alias(STREAMS + " streams open at once")
         .until(() -> openStreams() >= STREAMS);
     System.out.printf(
-        "%d streams open; API server heap used %.0f MiB%n", openStreams(), heapUsedMiB());
+        "%.0f streams open; API server heap used %.0f MiB%n", openStreams(), heapUsedMiB());
 
     healthySimulators();
     int completed = 0;
