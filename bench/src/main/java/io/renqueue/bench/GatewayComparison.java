@@ -280,7 +280,7 @@ final class GatewayComparison {
   }
 
   /** Installs the pinned gateway with npm on first use and starts it on 127.0.0.1. */
-  private static Process startPortkey(Path dir) throws Exception {
+  static Process startPortkey(Path dir) throws Exception {
     Path server = dir.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
     if (!Files.exists(server)) {
       run(dir, List.of("npm", "install", "--no-audit", "--no-fund", "--no-package-lock"));

@@ -19,9 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Ren-Queue end to end: clients POST chat tasks as fast as the API accepts them; the clock stops
- * when the database shows every one of them terminal. Each task is one durable task row, one XA
- * commit with its dispatch token, a claim, a backend call and an outcome write.
+ * Ren-Queue end to end: clients POST chat tasks as fast as the API accepts them, one per request or
+ * in batches (a JSON array per request); the clock stops when the database shows every one of them
+ * terminal. Each task is a durable task row, its dispatch token, a claim, a backend call and an
+ * outcome write. Submit latency is per request.
  */
 final class SubmitToCompleteRun {
 
@@ -43,8 +44,14 @@ final class SubmitToCompleteRun {
   }
 
   Result run(int tasks, String label) throws Exception {
+    return run(tasks, label, 1);
+  }
+
+  /** {@code batch} tasks per request; 1 posts single objects. */
+  Result run(int tasks, String label, int batch) throws Exception {
     String runId = label + "-" + UUID.randomUUID();
-    long[] submitMs = new long[tasks];
+    int requests = (tasks + batch - 1) / batch;
+    long[] submitMs = new long[requests];
     AtomicInteger next = new AtomicInteger();
     long terminalBefore = terminalCount();
     Instant start = Instant.now();
@@ -55,10 +62,16 @@ final class SubmitToCompleteRun {
         work[c] =
             clients.submit(
                 () -> {
-                  for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                  for (int r = next.getAndIncrement(); r < requests; r = next.getAndIncrement()) {
+                    int from = r * batch;
+                    int to = Math.min(tasks, from + batch);
                     long t0 = System.nanoTime();
-                    submit(runId, i);
-                    submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
+                    if (batch == 1) {
+                      submit(runId, from);
+                    } else {
+                      submitBatch(runId, from, to);
+                    }
+                    submitMs[r] = (System.nanoTime() - t0) / 1_000_000;
                   }
                   return null;
                 });
@@ -85,13 +98,41 @@ final class SubmitToCompleteRun {
         failed(runId));
   }
 
+  private static String task(String runId, int i) {
+    return "{\"model\":\"sim-small\",\"priority\":\"normal\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\""
+        + runId
+        + " task "
+        + i
+        + "\"}]}";
+  }
+
+  private void submitBatch(String runId, int from, int to) throws Exception {
+    StringBuilder body = new StringBuilder("[");
+    for (int i = from; i < to; i++) {
+      body.append(i == from ? "" : ",").append(task(runId, i));
+    }
+    body.append(']');
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(config.apiUrl() + "/api/v1/tasks"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    int accepted =
+        r.statusCode() == 200
+            ? jakarta.json.Json.createReader(new java.io.StringReader(r.body()))
+                .readObject()
+                .getInt("accepted")
+            : -1;
+    if (accepted != to - from) {
+      throw new IllegalStateException("batch POST answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
   private void submit(String runId, int i) throws Exception {
-    String body =
-        "{\"model\":\"sim-small\",\"priority\":\"normal\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\""
-            + runId
-            + " task "
-            + i
-            + "\"}]}";
+    String body = task(runId, i);
     HttpResponse<Void> r =
         http.send(
             HttpRequest.newBuilder(URI.create(config.apiUrl() + "/api/v1/tasks"))

@@ -50,6 +50,16 @@ public class TaskMetrics {
         .update(waited);
   }
 
+  /**
+   * One claim statement took this long, whether it found a task or not: how the claim copes with
+   * the size of the backlog (docs/benchmarks.md).
+   */
+  public void claimed(long nanos, boolean found) {
+    registry
+        .timer("renqueue.claim.duration", new Tag("found", String.valueOf(found)))
+        .update(java.time.Duration.ofNanos(nanos));
+  }
+
   /** A waiting task was re-dispatched at a higher priority because it waited long. */
   public void aged(Priority p) {
     count("renqueue.tasks.aged", p, null);

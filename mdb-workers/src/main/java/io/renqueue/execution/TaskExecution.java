@@ -100,7 +100,9 @@ public class TaskExecution {
       return;
     }
     List<String> leave = handOff.leaveToOthers();
+    long claimStart = System.nanoTime();
     Optional<ClaimedTask> claim = claims.claimNext(nodeId, leaseSeconds, leave);
+    metrics.claimed(System.nanoTime() - claimStart, claim.isPresent());
     if (claim.isEmpty() && !leave.isEmpty()) {
       // What waits is for models other workers have loaded and free slots for: let them take it.
       handOff.passOn(token, 200);
