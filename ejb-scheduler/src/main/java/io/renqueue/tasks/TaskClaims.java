@@ -42,10 +42,13 @@ public class TaskClaims {
           + " ORDER BY h.dispatch_priority DESC, "
           + FairShareCounters.counter("n")
           + ", h.created_at LIMIT 1),"
-          + " pick AS (SELECT q.id FROM task q JOIN head ON q.tenant_id = head.tenant"
-          + " AND q.dispatch_priority = head.dispatch_priority WHERE"
+          // LATERAL with the head's tenant and level as equalities, so the pick walks that
+          // tenant's part of task_dispatch_order instead of every waiting task by age.
+          + " pick AS (SELECT p.id FROM head CROSS JOIN LATERAL (SELECT q.id FROM task q"
+          + " WHERE q.tenant_id = head.tenant AND q.dispatch_priority = head.dispatch_priority"
+          + " AND"
           + CLAIMABLE
-          + " ORDER BY q.created_at LIMIT 1 FOR UPDATE OF q SKIP LOCKED),"
+          + " ORDER BY q.dispatch_priority DESC, q.created_at LIMIT 1 FOR UPDATE OF q SKIP LOCKED) p),"
           + " claimed AS (UPDATE task t SET state = 'RUNNING', node_id = ?, started_at = now(),"
           + " preempt_requested_at = NULL, attempts = t.attempts + 1,"
           + " lease_expires_at = now() + make_interval(secs => ?)"

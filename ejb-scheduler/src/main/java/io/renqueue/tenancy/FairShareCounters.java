@@ -7,10 +7,12 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The tenants' fair-share counters in the database ({@code FairShare} defines the rules). A
- * tenant's counter is its base ({@code tenant.virtual_tokens}, moved by registration and idle
- * lifts) plus the sum of its {@code tenant_share} rows; charges go to a random one of {@link
- * #SHARDS} rows, so slots charging the same tenant at once rarely wait on each other's row lock.
+ * The tenants' fair-share counters in the database: among waiting tasks of one dispatch priority
+ * the tenant with the lowest counter goes first, and a claim charges it the task's estimated tokens
+ * divided by its weight ({@code TaskClaimsSqlTest} runs the claim against PostgreSQL). A tenant's
+ * counter is its base ({@code tenant.virtual_tokens}, moved by registration and idle lifts) plus
+ * the sum of its {@code tenant_share} rows; charges go to a random one of {@link #SHARDS} rows, so
+ * slots charging the same tenant at once rarely wait on each other's row lock.
  */
 @Stateless
 public class FairShareCounters {
@@ -27,7 +29,10 @@ public class FairShareCounters {
         + ".id), 0))";
   }
 
-  /** {@code FairShare.floor} in SQL: where idle and new tenants stand. */
+  /**
+   * Where idle and new tenants stand: the lowest counter among tenants with work waiting (or the
+   * highest of all when nothing waits), so that neither saves up credit while idle.
+   */
   static final String FLOOR =
       "coalesce((SELECT min("
           + counter("w")

@@ -25,6 +25,10 @@ final class Simulators {
                       List.of(
                           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                           "-Xmx128m",
+                          // TCP_NODELAY, as real model servers set it: without it the JDK's
+                          // server sends a reply's headers and body in two segments and the
+                          // second waits ~40 ms for the client's delayed ACK.
+                          "-Dsun.net.httpserver.nodelay=true",
                           "-cp",
                           classpath,
                           "io.renqueue.simulator.BackendSimulator",
