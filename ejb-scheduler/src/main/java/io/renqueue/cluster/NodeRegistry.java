@@ -50,7 +50,7 @@ public class NodeRegistry {
                 "INSERT INTO node (id, roles, started_at, last_heartbeat, heartbeats, health_url,"
                     + " version, slots, busy_slots, queue_depth, models, gpu, state, state_reason)"
                     + " VALUES (?1, ?2, ?3, now(), 1, ?4, ?5, ?6, ?7,"
-                    + " (SELECT count(*) FROM task WHERE state = 'QUEUED'), ?8, ?9, 'UP', 'joined')"
+                    + " (SELECT count(*) FROM (SELECT 1 FROM task WHERE state = 'QUEUED' LIMIT 10000) q), ?8, ?9, 'UP', 'joined')"
                     + " ON CONFLICT (id) DO UPDATE SET roles = EXCLUDED.roles,"
                     + " started_at = EXCLUDED.started_at, last_heartbeat = now(),"
                     + " heartbeats = node.heartbeats + 1, health_url = EXCLUDED.health_url,"
