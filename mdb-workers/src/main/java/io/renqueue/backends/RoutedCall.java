@@ -71,6 +71,8 @@ public class RoutedCall {
    *     cooldowns, open circuits, 429)
    * @throws BackendsExhaustedException every candidate that was tried failed
    * @throws PreemptedException the slot was taken back
+   * @throws CallInterruptedException interrupted from outside: the stopping container (the chain's
+   *     own timeout reaches the caller as a {@code TimeoutException})
    */
   @Timeout(840_000)
   public ChatAnswer call(
@@ -250,10 +252,10 @@ public class RoutedCall {
       if (preemption.preempted()) {
         throw new PreemptedException();
       }
-      // The fault-tolerance @Timeout of the whole chain interrupted us.
+      // The chain's @Timeout or the stopping container interrupted us.
       Thread.currentThread().interrupt();
-      log.failedTransiently(b.name(), "chain timed out");
-      throw new BackendsExhaustedException(log.summary());
+      log.failedTransiently(b.name(), "interrupted");
+      throw new CallInterruptedException(log.summary());
     } finally {
       if (!settled) {
         // Something unexpected: give the admission row and a half-open trial back.
@@ -303,7 +305,7 @@ public class RoutedCall {
         throw new PreemptedException();
       }
       Thread.currentThread().interrupt();
-      throw new BackendsExhaustedException(log.summary() + "; chain timed out");
+      throw new CallInterruptedException(log.summary() + "; interrupted between attempts");
     }
   }
 

@@ -4,6 +4,7 @@ import io.renqueue.backends.AttemptLog;
 import io.renqueue.backends.BackendException;
 import io.renqueue.backends.BackendHealth;
 import io.renqueue.backends.BackendsBusyException;
+import io.renqueue.backends.CallInterruptedException;
 import io.renqueue.backends.ChatAnswer;
 import io.renqueue.backends.PreemptedException;
 import io.renqueue.backends.Relay;
@@ -193,6 +194,17 @@ public class TaskExecution {
     } catch (PreemptedException e) {
       Thread.interrupted();
       takenBack(taskId, fence, slot);
+      return;
+    } catch (CallInterruptedException e) {
+      // Not the chain's timeout (that reaches us as a TimeoutException): the container stopping
+      // this endpoint, which may come just before the heartbeat hands running tasks back.
+      Thread.interrupted();
+      if (slot.preempted()) {
+        takenBack(taskId, fence, slot);
+      } else {
+        LOG.info(() -> "Task " + taskId + ": the stopping server interrupted its call");
+        recorder.handBack(taskId, fence);
+      }
       return;
     } catch (BackendsBusyException e) {
       recorder.requeue(
