@@ -6,11 +6,10 @@ import io.renqueue.tasks.Timestamps;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +17,8 @@ import java.util.Map;
  * takes that backend's budget row lock and checks the cooldown, the requests and tokens of the last
  * minute (a sliding window, so no minute boundary lets twice the limit through), the day's requests
  * and the requests in flight. Time is the database's clock. Each decision is its own short
- * transaction; nothing is held while the request runs.
+ * transaction; nothing is held while the request runs. A backend without limits needs only its
+ * cooldown checked, which {@link Cooldowns} does with one plain statement.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -33,21 +33,13 @@ public class BackendAdmission {
   @PersistenceContext(unitName = "renqueue")
   private EntityManager em;
 
+  @Inject Cooldowns cooldowns;
+
   public Admission admit(BackendDefinition b, int estimatedTokens) {
     String name = b.name();
     if (!b.limits().isLimited()) {
       // No budget to count: only a cooldown the backend asked for can stop the request.
-      List<?> until =
-          em.createNativeQuery(
-                  "SELECT cooldown_until, cooldown_reason FROM backend_budget"
-                      + " WHERE backend = ?1 AND cooldown_until > clock_timestamp()")
-              .setParameter(1, name)
-              .getResultList();
-      if (until.isEmpty()) {
-        return Admission.admitted(Admission.UNCOUNTED);
-      }
-      Object[] row = (Object[]) until.get(0);
-      return Admission.refused("cooling down (" + row[1] + ")", Timestamps.toInstant(row[0]));
+      return cooldowns.admitUnlimited(name);
     }
     em.createNativeQuery("INSERT INTO backend_budget (backend) VALUES (?1) ON CONFLICT DO NOTHING")
         .setParameter(1, name)
@@ -163,22 +155,13 @@ public class BackendAdmission {
         .setParameter(2, until)
         .setParameter(3, reason)
         .executeUpdate();
+    cooldowns.noted(backend, until);
   }
 
   /** Backends cooling down now, and until when: the router leaves them out. */
-  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-  @SuppressWarnings("unchecked")
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Map<String, Instant> cooldowns() {
-    Map<String, Instant> result = new HashMap<>();
-    for (Object[] row :
-        (List<Object[]>)
-            em.createNativeQuery(
-                    "SELECT backend, cooldown_until FROM backend_budget"
-                        + " WHERE cooldown_until > clock_timestamp()")
-                .getResultList()) {
-      result.put((String) row[0], Timestamps.toInstant(row[1]));
-    }
-    return result;
+    return cooldowns.current();
   }
 
   /** Forgets requests that no longer count for any limit (older than the window, ended). */

@@ -2,6 +2,7 @@ package io.renqueue.backends;
 
 import io.renqueue.ratelimit.Admission;
 import io.renqueue.ratelimit.BackendAdmission;
+import io.renqueue.ratelimit.Cooldowns;
 import io.renqueue.routing.BackendDefinition;
 import io.renqueue.routing.PaidOnlyWhenNeeded;
 import io.renqueue.routing.RoutingDecision;
@@ -57,6 +58,7 @@ public class RoutedCall {
   long waitForFreeMs;
 
   @EJB BackendAdmission admission;
+  @Inject Cooldowns cooldowns;
 
   /** Tasks on this server waiting for a full free backend, per backend. */
   private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
@@ -120,7 +122,7 @@ public class RoutedCall {
         }
         Admission a;
         try {
-          a = admission.admit(b, estimatedTokens);
+          a = admit(b, estimatedTokens);
           AtomicInteger waiters = waiting.computeIfAbsent(b.name(), k -> new AtomicInteger());
           if (!a.isAdmitted()
               && PaidOnlyWhenNeeded.waitFor(
@@ -280,16 +282,29 @@ public class RoutedCall {
   private Admission awaitFreeSlot(
       BackendDefinition b, int estimatedTokens, Preemption preemption, AttemptLog log) {
     long deadline = System.nanoTime() + waitForFreeMs * 1_000_000;
-    Admission a = admission.admit(b, estimatedTokens);
+    Admission a = admit(b, estimatedTokens);
     while (!a.isAdmitted() && a.retryAt() == null && System.nanoTime() < deadline) {
       pause(Duration.ofMillis(25), preemption, log);
-      a = admission.admit(b, estimatedTokens);
+      a = admit(b, estimatedTokens);
     }
     return a;
   }
 
+  /**
+   * A backend without limits has no budget row to lock: its cooldown is the only check, one plain
+   * statement rather than a container transaction per request.
+   */
+  private Admission admit(BackendDefinition b, int estimatedTokens) {
+    return b.limits().isLimited()
+        ? admission.admit(b, estimatedTokens)
+        : cooldowns.admitUnlimited(b.name());
+  }
+
   /** Best effort: an unreleased row stops counting when it expires anyway. */
   private void release(Admission a, Integer tokens) {
+    if (a.callId() == null || a.callId() == Admission.UNCOUNTED) {
+      return;
+    }
     try {
       admission.release(a.callId(), tokens);
     } catch (RuntimeException e) {

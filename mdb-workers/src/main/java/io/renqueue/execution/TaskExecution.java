@@ -11,7 +11,7 @@ import io.renqueue.backends.Relay;
 import io.renqueue.backends.RoutedCall;
 import io.renqueue.dispatch.AnswerStream;
 import io.renqueue.observability.TaskMetrics;
-import io.renqueue.ratelimit.BackendAdmission;
+import io.renqueue.ratelimit.Cooldowns;
 import io.renqueue.recovery.AttemptPolicy;
 import io.renqueue.recovery.AttemptSettings;
 import io.renqueue.routing.BackendDefinition;
@@ -30,7 +30,6 @@ import io.renqueue.tasks.TaskClaims;
 import io.renqueue.tasks.TaskOutcomes;
 import io.renqueue.tasks.TaskResult;
 import io.renqueue.tasks.TaskType;
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -60,7 +59,7 @@ public class TaskExecution {
   @Inject BackendRegistry registry;
   @Inject Splits splits;
   @Inject BackendHealth health;
-  @EJB BackendAdmission admission;
+  @Inject Cooldowns cooldowns;
   @Inject RoutedCall backends;
   @Inject AnswerStream answerStream;
   @Inject TaskMetrics metrics;
@@ -162,7 +161,7 @@ public class TaskExecution {
     RouteRequest request = TaskRouting.requestFor(task);
     Instant now = Instant.now();
     List<BackendDefinition> known = registry.all();
-    Map<String, BackendStatus> status = health.snapshot(known, admission.cooldowns(), now);
+    Map<String, BackendStatus> status = health.snapshot(known, cooldowns.current(), now);
     RoutingDecision ranked = Router.route(request, known, status, now);
     RoutingDecision split =
         splits
