@@ -158,10 +158,10 @@ public class BackendAdmission {
     cooldowns.noted(backend, until);
   }
 
-  /** Backends cooling down now, and until when: the router leaves them out. */
+  /** Backends cooling down now, and until when, as the database has them (the admin API). */
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Map<String, Instant> cooldowns() {
-    return cooldowns.current();
+    return cooldowns.fresh();
   }
 
   /** Forgets requests that no longer count for any limit (older than the window, ended). */

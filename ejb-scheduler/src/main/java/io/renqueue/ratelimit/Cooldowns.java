@@ -56,13 +56,23 @@ public class Cooldowns {
     CooldownSnapshot s = snapshot;
     long now = System.nanoTime();
     if (s.staleAt(now, Duration.ofMillis(snapshotMillis))) {
-      s = CooldownSnapshot.read(read(), now);
-      snapshot = s;
+      return fresh();
     }
     return s.activeAt(Instant.now());
   }
 
-  /** A cooldown this server has just stored: its own router sees it at once. */
+  /** Backends cooling down now, read from the database (and kept as the new snapshot). */
+  public Map<String, Instant> fresh() {
+    long now = System.nanoTime();
+    CooldownSnapshot s = CooldownSnapshot.read(read(), now);
+    snapshot = s;
+    return s.activeAt(Instant.now());
+  }
+
+  /**
+   * A cooldown this server has just stored: its own router sees it before the next read (a read
+   * already in flight may drop it again; the check before each request never misses it).
+   */
   void noted(String backend, Instant until) {
     snapshot = snapshot.with(backend, until);
   }

@@ -148,6 +148,22 @@ public class TaskExecution {
     }
   }
 
+  private RoutingDecision decide(
+      Task task,
+      RouteRequest request,
+      List<BackendDefinition> known,
+      Map<String, Instant> cooling,
+      Instant now) {
+    Map<String, BackendStatus> status = health.snapshot(known, cooling, now);
+    RoutingDecision ranked = Router.route(request, known, status, now);
+    RoutingDecision split =
+        splits
+            .forAlias(task.getModel())
+            .map(s -> ranked.preferring(s.choose(stickyKey(task, s), Math::random)))
+            .orElse(ranked);
+    return withDegradedPath(split, request, known, status, now);
+  }
+
   private static String stickyKey(Task task, Split split) {
     return switch (split.sticky()) {
       case TENANT -> task.getTenantId();
@@ -161,14 +177,11 @@ public class TaskExecution {
     RouteRequest request = TaskRouting.requestFor(task);
     Instant now = Instant.now();
     List<BackendDefinition> known = registry.all();
-    Map<String, BackendStatus> status = health.snapshot(known, cooldowns.current(), now);
-    RoutingDecision ranked = Router.route(request, known, status, now);
-    RoutingDecision split =
-        splits
-            .forAlias(task.getModel())
-            .map(s -> ranked.preferring(s.choose(stickyKey(task, s), Math::random)))
-            .orElse(ranked);
-    RoutingDecision decision = withDegradedPath(split, request, known, status, now);
+    RoutingDecision decision = decide(task, request, known, cooldowns.current(), now);
+    if (decision.candidates().isEmpty() && decision.earliestAvailable().isPresent()) {
+      // The router's cooldowns may be a moment old: a wait is decided on the database's.
+      decision = decide(task, request, known, cooldowns.fresh(), now);
+    }
     String trace = TaskRouting.trace(decision);
     if (decision.candidates().isEmpty()) {
       noCandidate(task, fence, decision, trace, now);
